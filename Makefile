@@ -1,0 +1,76 @@
+# CineMesh entry points. `make up` runs the mesh with demo data; `make test` runs every test.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: install infra infra-down keys generate check-generated lint test test-unit test-integration \
+        test-contract test-e2e up down demo seed bench asyncapi-docs clean
+
+install: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+infra:
+	scripts/infra.sh up
+
+infra-down:
+	scripts/infra.sh down
+
+keys: $(STAMP)
+	$(PY) -m handlers.common.dev_keys
+
+generate: install
+	scripts/generate.sh generated
+
+check-generated: install
+	scripts/check_generated.sh
+
+lint: install
+	scripts/lint.sh
+
+test: install infra keys
+	scripts/run_tests.sh
+
+test-unit: install
+	$(PY) -m pytest -m unit
+
+test-integration: install infra keys
+	$(PY) -m pytest -m integration
+
+test-contract: install infra keys
+	$(PY) -m pytest -m contract
+
+test-e2e: install infra keys
+	$(PY) -m pytest -m e2e
+
+up: install infra keys
+	$(PY) -m mesh up
+
+down:
+	$(PY) -m mesh down
+
+demo: install
+	$(PY) -m mesh demo
+
+seed: install infra keys
+	$(PY) -m mesh seed
+
+bench: install infra keys
+	$(PY) -m bench
+
+asyncapi-docs: install
+	scripts/asyncapi_docs.sh
+
+clean:
+	rm -rf $(VENV) node_modules .run

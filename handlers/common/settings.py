@@ -1,0 +1,39 @@
+"""The settings every service shares: infrastructure addresses and JWT keys.
+
+Each service declares one pydantic-settings class that subclasses ``ServiceSettings``
+with its own ``env_prefix`` (``USER_``, ``CINEMA_`` ...). The shared fields below keep
+their own ``CINEMESH_*`` names (``validation_alias`` ignores the prefix), so one
+``CINEMESH_MONGO_URL`` points every service at the same server.
+"""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEV_KEYS_DIR = REPO_ROOT / ".dev" / "jwt"
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development", validation_alias="CINEMESH_ENV"
+    )
+    postgres_url: str = Field(
+        "postgresql+asyncpg://cinemesh:cinemesh@127.0.0.1:5432/cinema",
+        validation_alias="CINEMESH_POSTGRES_URL",
+    )
+    mongo_url: str = Field("mongodb://127.0.0.1:27017/", validation_alias="CINEMESH_MONGO_URL")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias="CINEMESH_REDIS_URL")
+    amqp_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", validation_alias="CINEMESH_AMQP_URL")
+    jwt_issuer: str = Field("cinemesh-user-service", validation_alias="CINEMESH_JWT_ISSUER")
+    jwt_keys_dir: Path = Field(DEV_KEYS_DIR, validation_alias="CINEMESH_JWT_KEYS_DIR")
+
+    @model_validator(mode="after")
+    def _refuse_dev_keys_in_production(self) -> "ServiceSettings":
+        if self.environment == "production" and self.jwt_keys_dir == DEV_KEYS_DIR:
+            raise ValueError("CINEMESH_JWT_KEYS_DIR must point at real keys when CINEMESH_ENV=production")
+        return self

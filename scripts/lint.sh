@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Lints hand-written code and every contract; reports every failure (file and reason), exits 1 if any.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+export PATH=$repo/.venv/bin:$repo/node_modules/.bin:$PATH
+failures=()
+
+check() {  # check LABEL COMMAND...
+  local output
+  if output=$("${@:2}" 2>&1); then
+    printf 'ok    %s\n' "$1"
+  else
+    printf 'FAIL  %s\n%s\n' "$1" "$output" | sed '2,$s/^/      /'
+    failures+=("$1")
+  fi
+}
+
+check "ruff (handlers mesh bench scripts tests)" ruff check handlers mesh bench scripts tests
+for spec in contracts/openapi/*.yaml; do
+  [ "$(basename "$spec")" = components.yaml ] && continue
+  check "openapi-spec-validator $spec" openapi-spec-validator "$spec"
+done
+check "buf lint contracts/proto" buf lint contracts/proto
+for sdl in contracts/graphql/*.graphql; do
+  check "graphql-core build_schema $sdl" python scripts/check_graphql.py "$sdl"
+done
+check "asyncapi validate contracts/asyncapi/events.yaml" \
+  asyncapi validate contracts/asyncapi/events.yaml --fail-severity error --no-interactive
+
+if ((${#failures[@]})); then
+  printf '\n%d lint check(s) failed: %s\n' "${#failures[@]}" "${failures[*]}" >&2
+  exit 1
+fi
