@@ -1,7 +1,8 @@
-"""Print the payload schemas of an AsyncAPI document as one JSON Schema (``$defs``).
+"""Print the payload schemas of an AsyncAPI document as an OpenAPI 3.1 components document.
 
-datamodel-code-generator reads JSON Schema, not AsyncAPI; this keeps ``components.schemas``
-as they are and rewrites ``#/components/schemas/X`` references to ``#/$defs/X``.
+datamodel-code-generator reads OpenAPI, not AsyncAPI; AsyncAPI 3 payload schemas are JSON
+Schema, which OpenAPI 3.1 takes as they are, and ``#/components/schemas/X`` references keep
+pointing at the same place, so the schemas are copied unchanged.
 """
 
 import json
@@ -10,27 +11,17 @@ import sys
 import yaml
 
 
-def rewrite_refs(node):
-    if isinstance(node, dict):
-        return {
-            key: (value.replace("#/components/schemas/", "#/$defs/") if key == "$ref" else rewrite_refs(value))
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [rewrite_refs(item) for item in node]
-    return node
-
-
 def main(path: str) -> None:
     with open(path, encoding="utf-8") as handle:
         document = yaml.safe_load(handle)
     schemas = document.get("components", {}).get("schemas", {})
-    json_schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": document["info"]["title"],
-        "$defs": rewrite_refs(dict(sorted(schemas.items()))),
+    openapi = {
+        "openapi": "3.1.0",
+        "info": {"title": document["info"]["title"], "version": document["info"]["version"]},
+        "paths": {},
+        "components": {"schemas": dict(sorted(schemas.items()))},
     }
-    json.dump(json_schema, sys.stdout, indent=2, sort_keys=False)
+    json.dump(openapi, sys.stdout, indent=2)
 
 
 if __name__ == "__main__":

@@ -36,12 +36,12 @@ done
 
 if [ -f "$repo/contracts/asyncapi/events.yaml" ]; then
   python_package "$work/events"
-  "$venv_bin/python" "$repo/scripts/asyncapi_schemas.py" "$repo/contracts/asyncapi/events.yaml" >"$work/events.schema.json"
-  codegen "$work/events.schema.json" jsonschema "$work/events/models.py" "contracts/asyncapi/events.yaml"
-  rm "$work/events.schema.json"
+  "$venv_bin/python" "$repo/scripts/asyncapi_schemas.py" "$repo/contracts/asyncapi/events.yaml" >"$work/events.openapi.json"
+  codegen "$work/events.openapi.json" openapi "$work/events/models.py" "contracts/asyncapi/events.yaml"
+  rm "$work/events.openapi.json"
 fi
 
-mapfile -t protos < <(cd "$repo/contracts/proto" && find . -name '*.proto' | sed 's|^\./||' | sort)
+mapfile -t protos < <(cd "$repo/contracts" && find proto -name '*.proto' 2>/dev/null | sed 's|^proto/||' | sort)
 if ((${#protos[@]})); then
   mkdir -p "$work/proto"
   (cd "$repo/contracts/proto" && "$venv_bin/python" -m grpc_tools.protoc -I . \

@@ -37,6 +37,7 @@ install_packages() {
   command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v rabbitmq-server >/dev/null || [ -x /usr/sbin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)  # validates docker-compose.yml in tests
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     as_root apt-get update -qq

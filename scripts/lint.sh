@@ -26,7 +26,7 @@ for sdl in contracts/graphql/*.graphql; do
   check "graphql-core build_schema $sdl" python scripts/check_graphql.py "$sdl"
 done
 check "asyncapi validate contracts/asyncapi/events.yaml" \
-  asyncapi validate contracts/asyncapi/events.yaml --fail-severity error --no-interactive
+  scripts/asyncapi.sh validate contracts/asyncapi/events.yaml --fail-severity error
 
 if ((${#failures[@]})); then
   printf '\n%d lint check(s) failed: %s\n' "${#failures[@]}" "${failures[*]}" >&2

@@ -17,7 +17,7 @@ DEV_KEYS_DIR = REPO_ROOT / ".dev" / "jwt"
 
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=REPO_ROOT / ".env", extra="ignore", populate_by_name=True)
 
     environment: Literal["development", "test", "production"] = Field(
         "development", validation_alias="CINEMESH_ENV"

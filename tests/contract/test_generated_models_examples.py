@@ -31,7 +31,9 @@ def _openapi_examples():
                     examples.append(body["example"])
                 for index, example in enumerate(examples):
                     yield pytest.param(
-                        f"generated.openapi.{spec.stem}", _schema_name(body["schema"]["$ref"]), example,
+                        f"generated.openapi.{spec.stem}",
+                        _schema_name(body["schema"]["$ref"]),
+                        example,
                         id=f"{spec.stem}:{method.upper()} {path}#{index}",
                     )
 
@@ -44,12 +46,17 @@ def _asyncapi_examples():
         for index, example in enumerate(message.get("examples", [])):
             if ref and "payload" in example:
                 yield pytest.param(
-                    "generated.events.models", _schema_name(ref), example["payload"], id=f"event:{name}#{index}"
+                    "generated.events.models",
+                    _schema_name(ref),
+                    example["payload"],
+                    id=f"event:{name}#{index}",
                 )
 
 
-def _mangled(example: dict) -> dict:
+def _mangled(example: dict) -> dict | list:
     """The example with its first field given a value of no JSON Schema type a contract would use."""
+    if not example:
+        return ["an", "array", "where", "an", "object", "belongs"]
     first = next(iter(example))
     return {**example, first: {"not": ["a", {"valid": "value"}]}}
 
