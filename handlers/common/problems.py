@@ -60,7 +60,9 @@ class ServiceUnavailable(ProblemError):
     status, slug, title = 503, "service-unavailable", "Service Unavailable"
 
 
-def problem_response(status: int, title: str, detail: str, type_: str, **extensions: Any) -> ConnexionResponse:
+def problem_response(
+    status: int, title: str, detail: str, type_: str, **extensions: Any
+) -> ConnexionResponse:
     return problem(status=status, title=title, detail=detail, type=type_, ext=extensions or None)
 
 
@@ -76,7 +78,9 @@ def _undecodable_body(_request: ConnexionRequest, _exc: Exception) -> ConnexionR
 
 def _unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     logger.exception("unhandled error", exc_info=exc)
-    return problem_response(500, "Internal Server Error", "An unexpected error occurred.", PROBLEM_BASE + "internal-error")
+    return problem_response(
+        500, "Internal Server Error", "An unexpected error occurred.", PROBLEM_BASE + "internal-error"
+    )
 
 
 def install_problem_handlers(app: AsyncApp) -> None:

@@ -1,0 +1,1 @@
+"""Booking service: GraphQL API over the booking saga (seat holds, payment, confirmation)."""

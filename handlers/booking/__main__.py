@@ -1,0 +1,10 @@
+"""``python -m handlers.booking``: serve the booking GraphQL API (port 8103)."""
+
+import uvicorn
+
+from handlers.booking.app import create_app
+from handlers.booking.settings import BookingSettings
+
+if __name__ == "__main__":
+    settings = BookingSettings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)

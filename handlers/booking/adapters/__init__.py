@@ -1,0 +1,1 @@
+"""Transport adapters implementing ``handlers.booking.ports`` over the other services' clients."""

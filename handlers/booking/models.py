@@ -1,0 +1,77 @@
+"""The booking document: saga state, every step taken, and its outbox of events."""
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from beanie import Document
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, IndexModel
+
+from handlers.common.outbox import OutboxMixin
+
+
+class Status(StrEnum):
+    PENDING = "PENDING"
+    CONFIRMING = "CONFIRMING"
+    CONFIRMED = "CONFIRMED"
+    CANCELLING = "CANCELLING"
+    PAYMENT_FAILED = "PAYMENT_FAILED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+
+
+TERMINAL = {Status.PAYMENT_FAILED, Status.EXPIRED, Status.CANCELLED}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Step(BaseModel):
+    status: Status
+    at: datetime
+    detail: str | None = None
+
+
+class Booking(OutboxMixin, Document):
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    user_id: str
+    idempotency_key: str
+    showtime_id: str
+    seat_ids: list[str]
+    hold_id: str
+    status: Status = Status.PENDING
+    amount: int
+    currency: str
+    hold_expires_at: datetime
+    movie_title: str | None = None
+    starts_at: datetime | None = None
+    payment_id: str | None = None
+    refund_id: str | None = None
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+    history: list[Step] = Field(default_factory=list)
+
+    class Settings:
+        name = "bookings"
+        # One index per collection: FerretDB v1.24 drops the connection when beanie re-creates
+        # several existing indexes at once. This one also serves "my bookings" (user_id prefix).
+        indexes = [
+            IndexModel(
+                [("user_id", ASCENDING), ("idempotency_key", ASCENDING)], unique=True, name="user_key"
+            ),
+        ]
+
+    def event_data(self, **extra: object) -> dict:
+        """The fields every ``booking.*`` event payload shares (contracts/asyncapi/events.yaml)."""
+        return {
+            "booking_id": self.id,
+            "user_id": self.user_id,
+            "showtime_id": self.showtime_id,
+            "seat_ids": self.seat_ids,
+            "total": {"amount": self.amount, "currency": self.currency},
+            "movie_title": self.movie_title,
+            "starts_at": self.starts_at.isoformat() if self.starts_at else None,
+            **extra,
+        }

@@ -1,0 +1,37 @@
+"""Mutation resolvers: expected outcomes become the payload's typed ``error``."""
+
+from ariadne import MutationType
+
+from handlers.booking import service
+from handlers.booking.errors import BookingProblem
+from handlers.booking.resolvers.auth import caller
+
+mutation = MutationType()
+
+
+async def _payload(step) -> dict:
+    try:
+        return {"booking": await step, "error": None}
+    except BookingProblem as problem:
+        error = {"code": problem.code, "message": problem.message, "seat_ids": problem.seat_ids}
+        return {"booking": problem.booking, "error": error}
+
+
+@mutation.field("createBooking")
+async def resolve_create_booking(_obj, info, showtime_id, seat_ids, idempotency_key):
+    who = caller(info)
+    deps = info.context["deps"]
+    return await _payload(service.create(deps, who.principal, showtime_id, seat_ids, idempotency_key))
+
+
+@mutation.field("confirmBooking")
+async def resolve_confirm_booking(_obj, info, booking_id, payment_token):
+    who = caller(info)
+    deps = info.context["deps"]
+    return await _payload(service.confirm(deps, who.principal, who.bearer, booking_id, payment_token))
+
+
+@mutation.field("cancelBooking")
+async def resolve_cancel_booking(_obj, info, id):
+    who = caller(info)
+    return await _payload(service.cancel(info.context["deps"], who.principal, who.bearer, id))

@@ -1,0 +1,28 @@
+"""Booking service settings (env prefix ``BOOKING_``)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from handlers.common.settings import ServiceSettings
+
+
+class BookingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="BOOKING_", extra="ignore", populate_by_name=True)
+
+    host: str = "127.0.0.1"
+    port: int = 8103
+    mongo_db: str = "bookings"
+    cinema_url: str = "http://127.0.0.1:8102"
+    cinema_grpc_host: str = "127.0.0.1"
+    cinema_grpc_port: int = 50051
+    payment_url: str = "http://127.0.0.1:8104"
+    grpc_deadline_seconds: float = 3.0
+    http_timeout_seconds: float = 5.0
+    hold_ttl_seconds: int = 600
+    sweep_interval_seconds: float = 15.0
+    recovery_grace_seconds: float = 30.0
+    outbox_relay: bool = True
+    outbox_poll_seconds: float = 0.2
+
+    @property
+    def graphiql(self) -> bool:
+        return self.environment == "development"

@@ -1,0 +1,1 @@
+"""Cinema service: catalog REST API and gRPC seat inventory on PostgreSQL."""

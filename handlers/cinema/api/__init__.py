@@ -1,0 +1,1 @@
+"""connexion operations of contracts/openapi/cinema.yaml (thin adapters over the domain)."""

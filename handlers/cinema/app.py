@@ -1,0 +1,49 @@
+"""The cinema REST app (connexion, spec-first from contracts/openapi/cinema.yaml)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from connexion import AsyncApp
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from handlers.cinema.api.common import ENGINE_KEY
+from handlers.cinema.db import make_engine
+from handlers.cinema.method_guard import MethodGuard, declared_methods
+from handlers.cinema.settings import CinemaSettings
+from handlers.common.problems import install_problem_handlers
+from handlers.common.settings import REPO_ROOT
+
+SPEC_DIR = REPO_ROOT / "contracts" / "openapi"
+
+
+class _WithEngine:
+    """Puts the process's engine into every request's ``scope["state"]``."""
+
+    def __init__(self, app: ASGIApp, engine: AsyncEngine):
+        self.app, self.engine = app, engine
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope.setdefault("state", {})[ENGINE_KEY] = self.engine
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: CinemaSettings | None = None, engine: AsyncEngine | None = None) -> ASGIApp:
+    """The ASGI app; it disposes the engine at shutdown unless the caller passed its own."""
+    settings = settings or CinemaSettings()
+    owned = engine is None
+    engine = engine or make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: AsyncApp) -> AsyncIterator[None]:
+        yield
+        if owned:
+            await engine.dispose()
+
+    app = AsyncApp(__name__, specification_dir=SPEC_DIR, lifespan=lifespan)
+    app.add_api(
+        "cinema.yaml", strict_validation=True, validate_responses=settings.environment != "production"
+    )
+    install_problem_handlers(app)
+    return _WithEngine(MethodGuard(app, declared_methods(SPEC_DIR / "cinema.yaml")), engine)

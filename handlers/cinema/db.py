@@ -1,0 +1,30 @@
+"""The one async SQLAlchemy engine (asyncpg driver) a cinema process shares."""
+
+from sqlalchemy import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from handlers.cinema.settings import CinemaSettings
+
+
+def make_engine(settings: CinemaSettings) -> AsyncEngine:
+    return create_async_engine(
+        settings.postgres_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=0,
+        pool_pre_ping=True,
+    )
+
+
+async def ensure_database(settings: CinemaSettings) -> None:
+    """Creates the database of ``settings.postgres_url`` when missing (dev and test convenience)."""
+    url = make_url(settings.postgres_url)
+    server = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with server.connect() as conn:
+            exists = await conn.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = $1", (url.database,)
+            )
+            if exists.first() is None:
+                await conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
+    finally:
+        await server.dispose()

@@ -1,0 +1,28 @@
+"""The grpclib server of the cinema process: seat inventory plus ``grpc.health.v1``."""
+
+import socket
+
+from grpclib.health.service import Health
+from grpclib.server import Server
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handlers.cinema.grpc_service import SeatInventoryService
+from handlers.cinema.holds import TtlPolicy
+from handlers.cinema.settings import CinemaSettings
+
+
+def build_server(engine: AsyncEngine, settings: CinemaSettings) -> Server:
+    policy = TtlPolicy(settings.hold_ttl_default_seconds, settings.hold_ttl_max_seconds)
+    return Server([SeatInventoryService(engine, policy), Health()])
+
+
+async def start_server(
+    engine: AsyncEngine, settings: CinemaSettings, sock: socket.socket | None = None
+) -> Server:
+    """Serves on ``settings.host:grpc_port``, or on an already bound ``sock`` (tests, ephemeral ports)."""
+    server = build_server(engine, settings)
+    if sock is None:
+        await server.start(settings.host, settings.grpc_port)
+    else:
+        await server.start(sock=sock)
+    return server

@@ -1,0 +1,135 @@
+"""HoldSeats, ConfirmSeats and ReleaseSeats: one PostgreSQL transaction each, pessimistic locks."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from handlers.cinema import inventory_rules as rules
+from handlers.cinema import seat_sql as sql
+from handlers.cinema.errors import (
+    BadRequest,
+    HoldExpired,
+    HoldIdReused,
+    HoldNotConfirmable,
+    NotFound,
+    SeatsUnavailable,
+)
+from handlers.cinema.inventory_rules import HoldView
+from handlers.cinema.layout import seat_price
+
+
+@dataclass(frozen=True)
+class TtlPolicy:
+    default_seconds: int = 600
+    max_seconds: int = 1800
+
+
+async def hold_seats(
+    engine: AsyncEngine,
+    showtime_id: int,
+    seat_ids: list[str],
+    hold_id: str,
+    ttl_seconds: int = 0,
+    policy: TtlPolicy = TtlPolicy(),
+) -> HoldView:
+    showtime_id = rules.showtime_id(showtime_id)
+    seats = rules.seat_ids(seat_ids)
+    hold_id = rules.reference("hold_id", hold_id)
+    ttl = rules.ttl(ttl_seconds, policy.default_seconds, policy.max_seconds)
+    async with engine.begin() as conn:
+        inserted = (await conn.exec_driver_sql(sql.INSERT_HOLD, (hold_id, showtime_id, seats, ttl))).first()
+        if inserted is None:
+            raise NotFound(f"Showtime {showtime_id} does not exist.")
+        base_price, _currency, held_until = inserted
+        if held_until is None:
+            return await _replayed(conn, hold_id, showtime_id, seats)
+        locked = (await conn.exec_driver_sql(sql.LOCK_SEATS, (showtime_id, seats))).mappings().all()
+        unknown = sorted(set(seats) - {row["seat_id"] for row in locked})
+        if unknown:
+            raise NotFound(f"Unknown seats for showtime {showtime_id}: {','.join(unknown)}", seat_ids=unknown)
+        taken = [row["seat_id"] for row in locked if rules.is_taken(row)]
+        if taken:
+            raise SeatsUnavailable(taken)
+        total = sum(seat_price(base_price, row["kind"]) for row in locked)
+        taken = await conn.exec_driver_sql(sql.TAKE_SEATS, (showtime_id, seats, hold_id, held_until, total))
+        return HoldView.from_row(taken.mappings().one())
+
+
+async def confirm_seats(engine: AsyncEngine, hold_id: str, booking_id: str) -> HoldView:
+    hold_id = rules.reference("hold_id", hold_id)
+    booking_id = rules.reference("booking_id", booking_id)
+    try:
+        async with engine.begin() as conn:
+            hold = await _locked_hold(conn, sql.LOCK_HOLD, hold_id)
+            if hold.state == "CONFIRMED" and hold.booking_id == booking_id:
+                return hold
+            _require_confirmable(hold)
+            locked = await _lock_seats(conn, hold)
+            if any(row["state"] != "HELD" or row["hold_id"] != hold_id for row in locked):
+                raise HoldExpired(f"Hold {hold_id} expired and its seats were taken.")
+            sold = await conn.exec_driver_sql(
+                sql.SELL_SEATS, (hold.showtime_id, list(hold.seat_ids), booking_id, hold_id)
+            )
+            return HoldView.from_row(sold.mappings().one())
+    except IntegrityError as exc:
+        raise HoldNotConfirmable(f"Booking {booking_id} already has confirmed seats.") from exc
+
+
+async def release_seats(
+    engine: AsyncEngine, hold_id: str | None = None, booking_id: str | None = None
+) -> tuple[HoldView, list[str]]:
+    if (hold_id is None) == (booking_id is None):
+        raise BadRequest("Give exactly one of hold_id or booking_id.")
+    async with engine.begin() as conn:
+        if hold_id is not None:
+            hold = await _locked_hold(conn, sql.LOCK_HOLD, rules.reference("hold_id", hold_id))
+        else:
+            hold = await _locked_hold(
+                conn, sql.LOCK_HOLD_OF_BOOKING, rules.reference("booking_id", booking_id)
+            )
+        if hold.state == "RELEASED":
+            return hold, []
+        locked = await _lock_seats(conn, hold)
+        mine = [
+            row["seat_id"] for row in locked if row["hold_id"] == hold.hold_id and row["state"] != "AVAILABLE"
+        ]
+        freed = (
+            (await conn.exec_driver_sql(sql.FREE_SEATS, (hold.showtime_id, mine, hold.hold_id)))
+            .scalars()
+            .all()
+        )
+        return await _hold(conn, hold.hold_id), list(freed)
+
+
+def _require_confirmable(hold: HoldView) -> None:
+    if hold.state == "CONFIRMED":
+        raise HoldNotConfirmable(f"Hold {hold.hold_id} is already confirmed for another booking.")
+    if hold.state == "RELEASED":
+        raise HoldNotConfirmable(f"Hold {hold.hold_id} was released.")
+    if hold.state == "EXPIRED":
+        raise HoldExpired(f"Hold {hold.hold_id} expired at {hold.held_until.isoformat()}.")
+
+
+async def _replayed(conn: AsyncConnection, hold_id: str, showtime_id: int, seats: list[str]) -> HoldView:
+    hold = await _hold(conn, hold_id)
+    if hold.showtime_id != showtime_id or list(hold.seat_ids) != seats:
+        raise HoldIdReused(f"hold_id {hold_id} is already used for other seats.")
+    return hold
+
+
+async def _hold(conn: AsyncConnection, hold_id: str) -> HoldView:
+    row = (await conn.exec_driver_sql(sql.GET_HOLD, (hold_id,))).mappings().one()
+    return HoldView.from_row(row)
+
+
+async def _locked_hold(conn: AsyncConnection, statement: str, key: str) -> HoldView:
+    row = (await conn.exec_driver_sql(statement, (key,))).mappings().first()
+    if row is None:
+        raise NotFound(f"No hold found for {key}.")
+    return HoldView.from_row(row)
+
+
+async def _lock_seats(conn: AsyncConnection, hold: HoldView) -> list:
+    result = await conn.exec_driver_sql(sql.LOCK_SEATS, (hold.showtime_id, list(hold.seat_ids)))
+    return list(result.mappings().all())

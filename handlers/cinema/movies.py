@@ -1,0 +1,33 @@
+"""Movies of the catalog."""
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.cinema.catalog_rules import page
+from handlers.cinema.errors import NotFound
+from handlers.cinema.models import Movie
+
+
+def render_movie(movie: Movie) -> dict:
+    return movie.model_dump()
+
+
+async def list_movies(session: AsyncSession, limit: int, offset: int) -> dict:
+    return await page(session, select(Movie).order_by(Movie.id), limit, offset, render_movie)
+
+
+async def create_movie(session: AsyncSession, fields: dict) -> Movie:
+    movie = Movie(**fields)
+    session.add(movie)
+    await session.commit()
+    return movie
+
+
+async def update_movie(session: AsyncSession, movie_id: int, fields: dict) -> Movie:
+    movie = await session.get(Movie, movie_id)
+    if movie is None:
+        raise NotFound(f"Movie {movie_id} does not exist.")
+    movie.sqlmodel_update(fields)
+    session.add(movie)
+    await session.commit()
+    return movie

@@ -1,0 +1,81 @@
+"""The seat map of a showtime and the sweeper that returns expired holds to AVAILABLE."""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handlers.cinema import inventory_rules as rules
+from handlers.cinema import seat_sql as sql
+from handlers.cinema.errors import NotFound
+from handlers.cinema.layout import seat_price
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SeatView:
+    seat_id: str
+    row: str
+    number: int
+    kind: str
+    state: str  # AVAILABLE, HELD, SOLD (an expired hold reads AVAILABLE)
+    price_minor: int
+    hold_id: str | None
+    held_until: datetime | None
+    booking_id: str | None
+
+
+@dataclass(frozen=True)
+class SeatMap:
+    showtime_id: int
+    currency: str
+    seats: list[SeatView]
+
+
+async def seat_map(engine: AsyncEngine, showtime_id: int) -> SeatMap:
+    showtime_id = rules.showtime_id(showtime_id)
+    async with engine.connect() as conn:
+        pricing = (await conn.exec_driver_sql(sql.SHOWTIME_PRICING, (showtime_id,))).first()
+        if pricing is None:
+            raise NotFound(f"Showtime {showtime_id} does not exist.")
+        rows = (await conn.exec_driver_sql(sql.SEAT_MAP, (showtime_id,))).mappings().all()
+    base_price, currency = pricing
+    return SeatMap(showtime_id, currency, [_seat(row, base_price) for row in rows])
+
+
+def _seat(row, base_price: int) -> SeatView:
+    expired = row["state"] == "HELD" and not rules.is_taken(row)
+    held = row["state"] == "HELD" and not expired
+    return SeatView(
+        seat_id=row["seat_id"],
+        row=row["row_label"],
+        number=row["number"],
+        kind=row["kind"],
+        state="AVAILABLE" if expired else row["state"],
+        price_minor=seat_price(base_price, row["kind"]),
+        hold_id=row["hold_id"] if row["state"] != "AVAILABLE" and not expired else None,
+        held_until=row["held_until"] if held else None,
+        booking_id=row["booking_id"] if row["state"] == "SOLD" else None,
+    )
+
+
+async def sweep_expired(engine: AsyncEngine, batch: int = 1000) -> int:
+    """Frees seats of expired holds and marks those holds EXPIRED; never waits on a lock."""
+    async with engine.begin() as conn:
+        seats = await conn.exec_driver_sql(sql.SWEEP_SEATS, (batch,))
+        await conn.exec_driver_sql(sql.SWEEP_HOLDS, (batch,))
+    return seats.rowcount
+
+
+async def run_sweeper(engine: AsyncEngine, interval_seconds: float) -> None:
+    while True:
+        try:
+            freed = await sweep_expired(engine)
+            if freed:
+                logger.info("sweeper freed %d seats of expired holds", freed)
+        except Exception:
+            logger.exception("sweeper pass failed; retrying")
+        await asyncio.sleep(interval_seconds)

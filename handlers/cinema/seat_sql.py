@@ -1,0 +1,84 @@
+"""The SQL of the seat inventory ($n placeholders, shared by the service and the asyncpg benchmark).
+
+Lock order everywhere: the ``holds`` row first, then ``showtime_seats`` rows ``ORDER BY seat_id``
+with ``FOR UPDATE``; so two transactions never wait on each other in opposite orders.
+Liveness is decided with ``clock_timestamp()`` after the locks are taken.
+"""
+
+HOLD_COLUMNS = (
+    "hold_id, showtime_id, seat_ids, state, held_until, booking_id, total_price_minor, currency,"
+    " clock_timestamp() AS now"
+)
+
+INSERT_HOLD = """
+WITH st AS (SELECT id, base_price_minor, currency FROM showtimes WHERE id = $2),
+ins AS (
+    INSERT INTO holds (hold_id, showtime_id, seat_ids, state, held_until, currency)
+    SELECT $1, st.id, $3::varchar[], 'HELD', clock_timestamp() + $4::int * interval '1 second', st.currency
+    FROM st
+    ON CONFLICT (hold_id) DO NOTHING
+    RETURNING held_until)
+SELECT st.base_price_minor, st.currency, ins.held_until FROM st LEFT JOIN ins ON true
+"""
+
+LOCK_SEATS = """
+SELECT seat_id, kind, state, hold_id, held_until, booking_id, clock_timestamp() AS now
+FROM showtime_seats
+WHERE showtime_id = $1 AND seat_id = ANY($2::varchar[])
+ORDER BY seat_id
+FOR UPDATE
+"""
+
+TAKE_SEATS = f"""
+WITH taken AS (
+    UPDATE showtime_seats SET state = 'HELD', hold_id = $3, held_until = $4, booking_id = NULL
+    WHERE showtime_id = $1 AND seat_id = ANY($2::varchar[])
+    RETURNING seat_id)
+UPDATE holds SET total_price_minor = $5 WHERE hold_id = $3 RETURNING {HOLD_COLUMNS}
+"""
+
+GET_HOLD = f"SELECT {HOLD_COLUMNS} FROM holds WHERE hold_id = $1"
+LOCK_HOLD = f"SELECT {HOLD_COLUMNS} FROM holds WHERE hold_id = $1 FOR UPDATE"
+LOCK_HOLD_OF_BOOKING = f"""
+SELECT {HOLD_COLUMNS} FROM holds WHERE booking_id = $1
+ORDER BY state = 'CONFIRMED' DESC, held_until DESC LIMIT 1 FOR UPDATE
+"""
+
+SELL_SEATS = f"""
+WITH sold AS (
+    UPDATE showtime_seats SET state = 'SOLD', booking_id = $3, held_until = NULL
+    WHERE showtime_id = $1 AND seat_id = ANY($2::varchar[])
+    RETURNING seat_id)
+UPDATE holds SET state = 'CONFIRMED', booking_id = $3 WHERE hold_id = $4 RETURNING {HOLD_COLUMNS}
+"""
+
+FREE_SEATS = """
+WITH freed AS (
+    UPDATE showtime_seats SET state = 'AVAILABLE', hold_id = NULL, held_until = NULL, booking_id = NULL
+    WHERE showtime_id = $1 AND seat_id = ANY($2::varchar[])
+    RETURNING seat_id),
+released AS (UPDATE holds SET state = 'RELEASED' WHERE hold_id = $3)
+SELECT seat_id FROM freed ORDER BY seat_id
+"""
+
+SHOWTIME_PRICING = "SELECT base_price_minor, currency FROM showtimes WHERE id = $1"
+
+SEAT_MAP = """
+SELECT seat_id, row_label, number, kind, state, hold_id, held_until, booking_id, clock_timestamp() AS now
+FROM showtime_seats WHERE showtime_id = $1 ORDER BY position
+"""
+
+SWEEP_SEATS = """
+UPDATE showtime_seats SET state = 'AVAILABLE', hold_id = NULL, held_until = NULL
+WHERE (showtime_id, seat_id) IN (
+    SELECT showtime_id, seat_id FROM showtime_seats
+    WHERE state = 'HELD' AND held_until <= clock_timestamp()
+    LIMIT $1 FOR UPDATE SKIP LOCKED)
+"""
+
+SWEEP_HOLDS = """
+UPDATE holds SET state = 'EXPIRED'
+WHERE hold_id IN (
+    SELECT hold_id FROM holds WHERE state = 'HELD' AND held_until <= clock_timestamp()
+    LIMIT $1 FOR UPDATE SKIP LOCKED)
+"""

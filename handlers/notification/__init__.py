@@ -1,0 +1,1 @@
+"""Notification worker: turns domain events into (simulated) emails and SMS, exactly once."""

@@ -1,0 +1,1 @@
+"""Payment service: idempotent charges and refunds against a simulated card processor."""

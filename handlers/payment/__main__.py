@@ -1,0 +1,10 @@
+"""``python -m handlers.payment``: serve the payment service on its port (8104)."""
+
+import uvicorn
+
+from handlers.payment.app import create_app
+from handlers.payment.settings import PaymentSettings
+
+if __name__ == "__main__":
+    settings = PaymentSettings()
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port)

@@ -1,0 +1,36 @@
+"""``/payments``: idempotent charges and reading one's own payments."""
+
+from generated.openapi.payment import PaymentList, PaymentRequest
+from handlers.common.auth import principal_from_token_info
+from handlers.payment import charges, idempotency
+from handlers.payment.access import visible_payment, visible_payments
+from handlers.payment.api import idempotency_key, json_body, replayable
+from handlers.payment.processor import SimulatedProcessor
+from handlers.payment.settings import PaymentSettings
+from handlers.payment.views import payment_views
+
+
+async def create(body: dict, token_info: dict, settings: PaymentSettings, processor: SimulatedProcessor):
+    principal = principal_from_token_info(token_info)
+    payment_request = PaymentRequest.model_validate(body)
+    result = await idempotency.run_once(
+        principal.user_id,
+        "payments",
+        idempotency_key(),
+        body,
+        lambda: charges.charge(principal, payment_request, processor),
+        settings.idempotency_wait_seconds,
+    )
+    return replayable(result)
+
+
+async def search(token_info: dict, booking_id: str | None = None):
+    payments = await visible_payments(principal_from_token_info(token_info), booking_id)
+    listing = PaymentList.model_validate({"items": await payment_views(payments)})
+    return json_body(listing.model_dump(mode="json"))
+
+
+async def fetch(token_info: dict, payment_id: str):
+    payment = await visible_payment(principal_from_token_info(token_info), payment_id)
+    [view] = await payment_views([payment])
+    return json_body(view)

@@ -1,0 +1,29 @@
+"""``/users``: registration and the caller's own account."""
+
+from generated.openapi.user import RegistrationRequest
+from generated.openapi.user import User as UserView
+from handlers.user import accounts
+from handlers.user.api import json_body
+from handlers.user.models import User
+
+
+def view(user: User) -> dict:
+    return UserView(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        phone=user.phone,
+        role=user.role,
+        created_at=user.created_at,
+    ).model_dump(mode="json")
+
+
+async def register(body: dict):
+    request = RegistrationRequest.model_validate(body)
+    password = request.password.get_secret_value()
+    user = await accounts.register(request.email, password, request.name, request.phone)
+    return json_body(view(user), 201, Location="/users/me")
+
+
+async def me(user: str):
+    return json_body(view(await accounts.get_user(user)))

@@ -1,0 +1,110 @@
+"""Forwarding to the upstream service: pooled keep-alive client, streaming both ways, timeouts.
+
+The request body streams to the upstream (unless a plugin already read it), the response streams
+back untouched (``aiter_raw``: no re-encoding). Connection failures are retried ``service.retries``
+times (the request never reached the upstream, as with Kong); then 502. A timeout is a 504.
+"""
+
+import time
+
+import httpx
+from starlette.background import BackgroundTask
+from starlette.responses import Response, StreamingResponse
+
+from mesh.gateway.model import Service
+from mesh.gateway.plugins.base import Exchange, kong_error
+
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+}
+TRUSTED_FROM_GATEWAY = ("x-consumer-", "x-credential-", "x-anonymous-consumer")
+
+
+def _upstream_headers(exchange: Exchange, service: Service) -> list[tuple[str, str]]:
+    request = exchange.request
+    headers = [
+        (k, v)
+        for k, v in request.headers.items()
+        if k not in HOP_BY_HOP
+        and k != "host"
+        and not k.startswith(TRUSTED_FROM_GATEWAY)
+        and k.lower() not in {h.lower() for h in exchange.upstream_headers}
+    ]
+    if exchange.route.preserve_host and "host" in request.headers:
+        headers.append(("host", request.headers["host"]))
+    forwarded_for = request.headers.get("x-forwarded-for")
+    headers += [
+        (
+            "x-forwarded-for",
+            f"{forwarded_for}, {exchange.client_ip}" if forwarded_for else exchange.client_ip,
+        ),
+        ("x-forwarded-proto", request.url.scheme),
+        ("x-forwarded-host", request.headers.get("host", "")),
+        ("x-forwarded-path", request.url.path),
+        ("x-real-ip", exchange.client_ip),
+    ]
+    headers += list(exchange.upstream_headers.items())
+    return headers
+
+
+async def forward(client: httpx.AsyncClient, exchange: Exchange, upstream_path: str) -> Response:
+    service = exchange.route.service
+    assert service is not None
+    query = exchange.request.url.query
+    url = service.url + upstream_path + (f"?{query}" if query else "")
+    timeout = httpx.Timeout(
+        connect=service.connect_timeout / 1000,
+        read=service.read_timeout / 1000,
+        write=service.write_timeout / 1000,
+        pool=service.connect_timeout / 1000,
+    )
+    body = exchange.body if exchange.body is not None else _request_stream(exchange)
+    started = time.perf_counter()
+    for attempt in range(service.retries + 1):
+        request = client.build_request(
+            exchange.request.method,
+            url,
+            headers=_upstream_headers(exchange, service),
+            content=body,
+            timeout=timeout,
+        )
+        try:
+            upstream = await client.send(request, stream=True)
+            break
+        except httpx.ConnectError:
+            if attempt == service.retries:
+                return kong_error(502, "An invalid response was received from the upstream server")
+        except httpx.TimeoutException:
+            return kong_error(504, "The upstream server is timing out")
+        except httpx.HTTPError:
+            return kong_error(502, "An invalid response was received from the upstream server")
+    headers = [(k, v) for k, v in upstream.headers.multi_items() if k.lower() not in HOP_BY_HOP]
+    headers.append(("x-kong-upstream-latency", str(int((time.perf_counter() - started) * 1000))))
+    response = StreamingResponse(
+        _relay(upstream), status_code=upstream.status_code, background=BackgroundTask(upstream.aclose)
+    )
+    response.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    return response
+
+
+def _request_stream(exchange: Exchange):
+    headers = exchange.request.headers
+    if "content-length" not in headers and "transfer-encoding" not in headers:
+        return None
+    return exchange.request.stream()
+
+
+async def _relay(upstream: httpx.Response):
+    try:
+        async for chunk in upstream.aiter_raw():
+            yield chunk
+    except httpx.TimeoutException:
+        return

@@ -1,0 +1,48 @@
+"""What ``make up`` runs: the five services and the gateway, their health checks and doc URLs.
+
+Every process is ``python -m <module>`` from the repository root. Ports are the services'
+defaults (their settings classes); ``MESH_`` variables are not needed for a local run.
+"""
+
+import importlib.util
+from dataclasses import dataclass, field
+
+GATEWAY_URL = "http://127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    module: str
+    port: int
+    docs: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def health_url(self) -> str:
+        return f"{self.url}/health"
+
+    def present(self) -> bool:
+        """Whether the code of this process exists yet (``handlers.<service>.__main__``)."""
+        try:
+            return importlib.util.find_spec(f"{self.module}.__main__") is not None
+        except ModuleNotFoundError:
+            return False
+
+
+SERVICES = (
+    ProcessSpec("user", "handlers.user", 8101, (("Swagger UI", "http://127.0.0.1:8101/ui/"),)),
+    ProcessSpec("cinema", "handlers.cinema", 8102, (("Swagger UI", "http://127.0.0.1:8102/ui/"),)),
+    ProcessSpec("payment", "handlers.payment", 8104, (("Swagger UI", "http://127.0.0.1:8104/ui/"),)),
+    ProcessSpec("booking", "handlers.booking", 8103, (("GraphiQL", "http://127.0.0.1:8103/graphql"),)),
+    ProcessSpec("notification", "handlers.notification", 8105),
+)
+GATEWAY = ProcessSpec("gateway", "mesh.gateway", 8000, (("gateway", GATEWAY_URL),))
+ALL = (*SERVICES, GATEWAY)
+
+
+def by_name(name: str) -> ProcessSpec:
+    return next(spec for spec in ALL if spec.name == name)

@@ -1,0 +1,71 @@
+"""Schemathesis over the whole cinema OpenAPI contract, in-process against the seeded ``cinema_test``.
+
+Admin operations are called with a freshly minted admin token (Schemathesis itself also checks
+that they refuse requests without it). No response may be a 5xx, and every response must conform
+to the contract (status code, content type, schema). 422 is a documented domain refusal (unknown
+referenced ids, impossible layouts), so it counts as an acceptable answer to schema-valid data.
+"""
+
+import asyncio
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from sqlalchemy import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from handlers.cinema.app import create_app
+from handlers.cinema.db import ensure_database
+from handlers.cinema.migrate import migrate
+from handlers.cinema.seed import seed_demo
+from handlers.cinema.settings import CinemaSettings
+from handlers.common.keys import load_signing_key
+
+pytestmark = pytest.mark.contract
+
+SPEC = Path(__file__).resolve().parents[2] / "contracts" / "openapi" / "cinema.yaml"
+SETTINGS = CinemaSettings(
+    postgres_url=make_url(CinemaSettings().postgres_url).set(database="cinema_test").render_as_string(False),
+    environment="test",
+)
+
+
+def admin_token() -> str:
+    kid, key = load_signing_key(SETTINGS.jwt_keys_dir)
+    now = int(time.time())
+    claims = {
+        "iss": SETTINGS.jwt_issuer,
+        "sub": "contract-admin",
+        "role": "admin",
+        "iat": now,
+        "exp": now + 3600,
+    }
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+
+
+schema = schemathesis.openapi.from_path(SPEC)
+# Every request runs in its own event loop (Schemathesis' ASGI client), so connections are not pooled.
+schema.app = create_app(SETTINGS, create_async_engine(SETTINGS.postgres_url, poolclass=NullPool))
+schema.config.update(headers={"Authorization": f"Bearer {admin_token()}"})
+acceptance = schema.config.checks.positive_data_acceptance
+acceptance.expected_statuses = [*acceptance.expected_statuses, "422"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seeded_database() -> None:
+    async def prepare() -> None:
+        await ensure_database(SETTINGS)
+        await migrate(SETTINGS)
+        await seed_demo(SETTINGS)
+
+    asyncio.run(prepare())
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_cinema_api_conforms_to_its_contract(case):
+    case.call_and_validate()

@@ -1,0 +1,220 @@
+"""End to end, through the gateway on :8000, with the whole mesh running (see conftest.py)."""
+
+import asyncio
+import random
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from handlers.common.keys import load_signing_key
+from handlers.common.settings import REPO_ROOT, ServiceSettings
+from mesh import journey, supervisor
+from mesh.processes import GATEWAY, SERVICES, by_name
+
+MISSING = [spec.module for spec in SERVICES if not spec.present()]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(MISSING), reason=f"service packages not written yet: {', '.join(MISSING)}"),
+]
+
+
+def outbox_dir():
+    from handlers.notification.settings import NotificationSettings
+
+    return NotificationSettings().outbox_dir
+
+
+def test_booking_journey_confirms_and_notifies(gateway, new_user, fresh_showtime):
+    user, token = new_user()
+    seats = [seat["seat_id"] for seat in journey.available_seats(gateway, fresh_showtime["id"])[:2]]
+    created = journey.create_booking(gateway, token, fresh_showtime["id"], seats)
+    assert created["error"] is None, created
+    assert created["booking"]["status"] == "PENDING"
+    booking_id = created["booking"]["id"]
+
+    confirmed = journey.confirm_booking(gateway, token, booking_id)
+    assert confirmed["error"] is None, confirmed
+    assert confirmed["booking"]["status"] == "CONFIRMED"
+    assert journey.get_booking(gateway, token, booking_id)["status"] == "CONFIRMED"
+
+    seat_states = {s["seat_id"]: s["state"] for s in journey.seats(gateway, fresh_showtime["id"])}
+    assert [seat_states[seat] for seat in seats] == ["sold", "sold"]
+    payments = gateway.get("/payments", params={"booking_id": booking_id}, headers=journey.bearer(token))
+    assert payments.status_code == 200, payments.text
+
+    notification = journey.find_notification(outbox_dir(), booking_id)
+    assert notification is not None, "no booking confirmation was delivered"
+    assert user["email"] in notification.read_text()
+
+
+def test_make_demo_runs_the_scripted_booking(mesh):
+    result = subprocess.run(
+        [sys.executable, "-m", "mesh", "demo"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"status": "CONFIRMED"' in result.stdout
+    assert "is confirmed" in result.stdout
+
+
+def _mint(**overrides) -> str:
+    kid, key = load_signing_key(ServiceSettings().jwt_keys_dir)
+    now = int(time.time())
+    claims = {"iss": "cinemesh-user-service", "sub": "usr_e2e", "role": "user", "iat": now, "exp": now + 300}
+    return jwt.encode({**claims, **overrides}, key, algorithm="RS256", headers={"kid": kid})
+
+
+def test_gateway_refuses_missing_expired_forged_and_alg_none_tokens(gateway, new_user):
+    now = int(time.time())
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    claims = {"iss": "cinemesh-user-service", "sub": "usr_e2e", "role": "admin", "iat": now, "exp": now + 300}
+    bad = {
+        "missing": None,
+        "expired": _mint(iat=now - 600, exp=now - 60),
+        "forged": jwt.encode(claims, stranger, algorithm="RS256"),
+        "alg-none": jwt.encode(claims, None, algorithm="none"),
+    }
+    calls = [
+        ("GET", "/users/me", None),
+        ("POST", "/graphql", {"query": "{ myBookings { id } }"}),
+        ("GET", "/payments", None),
+        ("POST", "/showtimes", {}),
+    ]
+    for name, token in bad.items():
+        headers = journey.bearer(token) if token else {}
+        for method, path, body in calls:
+            response = gateway.request(method, path, json=body, headers=headers)
+            assert response.status_code == 401, (name, path, response.text)
+            assert response.headers["content-type"].startswith("application/json"), "answered by the gateway"
+            assert set(response.json()) <= {"message", "exp"}, response.json()
+    _, token = new_user()
+    assert gateway.get("/users/me", headers=journey.bearer(token)).status_code == 200
+
+
+def test_login_rate_limit_answers_429_with_retry_after(mesh):
+    address = f"127.{random.randint(1, 254)}.{random.randint(0, 254)}.{random.randint(1, 254)}"
+    transport = httpx.HTTPTransport(local_address=address)
+    with httpx.Client(base_url=mesh.gateway_url, transport=transport, timeout=30) as client:
+        statuses = []
+        for _ in range(21):
+            body = {"email": f"nobody-{uuid.uuid4().hex[:8]}@cinemesh.dev", "password": "wrong-password-1"}
+            response = client.post("/auth/token", json=body)
+            statuses.append(response.status_code)
+    assert 429 not in statuses[:20], statuses
+    assert statuses[20] == 429
+    assert response.json() == {"message": "API rate limit exceeded"}
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+    assert response.headers["ratelimit-remaining"] == "0"
+
+
+def test_cors_preflight_is_answered(gateway):
+    for path in ("/graphql", "/users", "/auth/token", "/payments", "/showtimes"):
+        response = gateway.options(
+            path,
+            headers={
+                "Origin": "http://localhost:5173",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type",
+            },
+        )
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert "POST" in response.headers["access-control-allow-methods"]
+    simple = gateway.get("/movies", headers={"Origin": "http://localhost:5173"})
+    assert simple.status_code == 200
+    assert simple.headers["access-control-allow-origin"] == "*"
+
+
+def test_correlation_id_reaches_every_service_log(gateway, new_user, fresh_showtime):
+    correlation = f"e2e-{uuid.uuid4()}"
+    traced = {"X-Correlation-ID": correlation}
+    user, _ = new_user()
+    login = gateway.post(
+        "/auth/token", json={"email": user["email"], "password": user["password"]}, headers=traced
+    )
+    token = login.json()["access_token"]
+    auth = {**traced, **journey.bearer(token)}
+    seats = gateway.get(f"/showtimes/{fresh_showtime['id']}/seats", headers=traced).json()["seats"]
+    free = [seat["seat_id"] for seat in seats if seat["state"] == "available"][-1:]
+    query = {
+        "query": journey.CREATE_BOOKING,
+        "variables": {"showtimeId": str(fresh_showtime["id"]), "seatIds": free, "key": correlation},
+    }
+    created = gateway.post("/graphql", json=query, headers=auth)
+    assert created.headers["x-correlation-id"] == correlation
+    booking_id = created.json()["data"]["createBooking"]["booking"]["id"]
+    gateway.get("/payments", params={"booking_id": booking_id}, headers=auth)
+
+    deadline = time.monotonic() + 10
+    missing = ["gateway", "user", "cinema", "booking", "payment"]
+    while missing and time.monotonic() < deadline:
+        missing = [name for name in missing if not _logged(by_name(name), correlation)]
+        time.sleep(0.25)
+    assert not missing, (
+        f"correlation id {correlation} absent from the logs of {missing} ({supervisor.state_dir()})"
+    )
+
+
+def _logged(spec, needle: str) -> bool:
+    try:
+        return needle in supervisor.log_path(spec).read_text(errors="replace")
+    except FileNotFoundError:
+        return False
+
+
+async def _book(client: httpx.AsyncClient, token: str, showtime_id, seat_ids: list[str]) -> dict:
+    query = {
+        "query": journey.CREATE_BOOKING,
+        "variables": {"showtimeId": str(showtime_id), "seatIds": seat_ids, "key": str(uuid.uuid4())},
+    }
+    response = await client.post("/graphql", json=query, headers=journey.bearer(token))
+    assert response.status_code == 200, response.text
+    return response.json()["data"]["createBooking"]
+
+
+async def test_two_users_racing_for_the_same_seats_one_wins_each_seat(mesh, new_user, fresh_showtime):
+    (_, alice), (_, bob) = new_user(), new_user()
+    showtime_id = fresh_showtime["id"]
+    async with httpx.AsyncClient(base_url=mesh.gateway_url, timeout=30) as client:
+        seat_map = (await client.get(f"/showtimes/{showtime_id}/seats")).json()["seats"]
+        free = [seat["seat_id"] for seat in seat_map if seat["state"] == "available"]
+        rounds = [
+            (free[0:2], free[0:2]),
+            (free[2:4], free[3:5]),
+            (free[5:6], free[5:6]),
+            (free[6:9], free[8:10]),
+        ]
+        winners: dict[str, str] = {}
+        for alice_seats, bob_seats in rounds:
+            results = await asyncio.gather(
+                _book(client, alice, showtime_id, alice_seats), _book(client, bob, showtime_id, bob_seats)
+            )
+            won = [r["booking"] for r in results if r["booking"]]
+            lost = [r["error"] for r in results if r["error"]]
+            assert len(won) == 1 and len(lost) == 1, results
+            assert lost[0]["code"] == "SEATS_UNAVAILABLE"
+            for seat in won[0]["seatIds"]:
+                assert seat not in winners, f"{seat} sold twice"
+                winners[seat] = won[0]["id"]
+        states = {
+            s["seat_id"]: s["state"]
+            for s in (await client.get(f"/showtimes/{showtime_id}/seats")).json()["seats"]
+        }
+    contested = {seat for a, b in rounds for seat in set(a) & set(b)}
+    assert contested <= set(winners)
+    for alice_seats, bob_seats in rounds:
+        for seat in set(alice_seats) | set(bob_seats):
+            assert states[seat] == ("held" if seat in winners else "available"), seat
+
+
+def test_gateway_health(gateway):
+    response = gateway.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert supervisor.healthy(GATEWAY)

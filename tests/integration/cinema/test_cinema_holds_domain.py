@@ -1,0 +1,102 @@
+"""The seat inventory domain functions called directly (no gRPC)."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers.cinema import holds
+from handlers.cinema.errors import (
+    BadRequest,
+    HoldExpired,
+    HoldIdReused,
+    HoldNotConfirmable,
+    NotFound,
+    SeatsUnavailable,
+)
+from handlers.cinema.seat_map import seat_map, sweep_expired
+
+pytestmark = pytest.mark.integration
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+async def seat_states(engine, showtime: int) -> dict[str, str]:
+    return {seat.seat_id: seat.state for seat in (await seat_map(engine, showtime)).seats}
+
+
+async def test_hold_confirm_release_lifecycle(cinema_engine, make_showtime):
+    showtime, hold_id = await make_showtime(base_price_minor=999), new_id()
+    held = await holds.hold_seats(cinema_engine, showtime, ["B-2", "A-10"], hold_id)
+    assert held.seat_ids == ("A-10", "B-2") and held.state == "HELD"
+    assert held.total_price_minor == 999 + 1499
+    confirmed = await holds.confirm_seats(cinema_engine, hold_id, "booking-1")
+    assert (confirmed.state, confirmed.booking_id) == ("CONFIRMED", "booking-1")
+    assert (await seat_states(cinema_engine, showtime))["A-10"] == "SOLD"
+    released, freed = await holds.release_seats(cinema_engine, booking_id="booking-1")
+    assert released.state == "RELEASED" and freed == ["A-10", "B-2"]
+    assert (await seat_states(cinema_engine, showtime))["B-2"] == "AVAILABLE"
+
+
+async def test_unavailable_seats_are_named_exactly_and_nothing_is_held(cinema_engine, make_showtime):
+    showtime = await make_showtime()
+    await holds.hold_seats(cinema_engine, showtime, ["A-1", "A-3"], new_id())
+    sold = new_id()
+    await holds.hold_seats(cinema_engine, showtime, ["A-5"], sold)
+    await holds.confirm_seats(cinema_engine, sold, "booking-2")
+    loser = new_id()
+    with pytest.raises(SeatsUnavailable) as refused:
+        await holds.hold_seats(cinema_engine, showtime, ["A-5", "A-4", "A-3", "A-2"], loser)
+    assert refused.value.seat_ids == ["A-3", "A-5"]
+    assert (await seat_states(cinema_engine, showtime))["A-4"] == "AVAILABLE"
+    with pytest.raises(NotFound):
+        await holds.confirm_seats(cinema_engine, loser, "booking-3")
+
+
+async def test_replays_and_refusals(cinema_engine, make_showtime):
+    showtime, hold_id = await make_showtime(), new_id()
+    first = await holds.hold_seats(cinema_engine, showtime, ["A-1"], hold_id)
+    assert await holds.hold_seats(cinema_engine, showtime, ["A-1"], hold_id) == first
+    with pytest.raises(HoldIdReused):
+        await holds.hold_seats(cinema_engine, showtime, ["A-2"], hold_id)
+    await holds.release_seats(cinema_engine, hold_id=hold_id)
+    with pytest.raises(HoldNotConfirmable):
+        await holds.confirm_seats(cinema_engine, hold_id, "booking-4")
+    with pytest.raises(BadRequest):
+        await holds.release_seats(cinema_engine, hold_id=hold_id, booking_id="booking-4")
+
+
+async def test_one_booking_confirms_one_hold(cinema_engine, make_showtime):
+    showtime, first, second = await make_showtime(), new_id(), new_id()
+    await holds.hold_seats(cinema_engine, showtime, ["A-1"], first)
+    await holds.hold_seats(cinema_engine, showtime, ["A-2"], second)
+    await holds.confirm_seats(cinema_engine, first, "booking-5")
+    with pytest.raises(HoldNotConfirmable):
+        await holds.confirm_seats(cinema_engine, second, "booking-5")
+
+
+async def test_expiry_ttl_policy_and_sweeper(cinema_engine, make_showtime):
+    showtime, stale = await make_showtime(), new_id()
+    policy = holds.TtlPolicy(default_seconds=1, max_seconds=5)
+    with pytest.raises(BadRequest):
+        await holds.hold_seats(cinema_engine, showtime, ["A-1"], stale, ttl_seconds=6, policy=policy)
+    held = await holds.hold_seats(cinema_engine, showtime, ["A-1", "A-2"], stale, policy=policy)
+    assert timedelta(0) < held.held_until - datetime.now(UTC) <= timedelta(seconds=1.5)
+    await asyncio.sleep(1.1)
+    assert (await seat_states(cinema_engine, showtime))["A-1"] == "AVAILABLE"
+    with pytest.raises(HoldExpired):
+        await holds.confirm_seats(cinema_engine, stale, "booking-6")
+    assert await sweep_expired(cinema_engine) >= 2
+    async with cinema_engine.connect() as conn:
+        rows = await conn.exec_driver_sql(
+            "SELECT state, hold_id FROM showtime_seats WHERE showtime_id = $1 AND seat_id IN ('A-1', 'A-2')",
+            (showtime,),
+        )
+        assert set(rows) == {("AVAILABLE", None)}
+        state = await conn.exec_driver_sql("SELECT state FROM holds WHERE hold_id = $1", (stale,))
+        assert state.scalar_one() == "EXPIRED"
+    with pytest.raises(HoldExpired):
+        await holds.confirm_seats(cinema_engine, stale, "booking-6")

@@ -1,0 +1,202 @@
+"""The local gateway with the real kong.yml in front of an echo upstream: routing, auth, limits."""
+
+import base64
+import hashlib
+import hmac
+import json
+import random
+import time
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from handlers.common.keys import load_signing_key
+
+pytestmark = pytest.mark.integration
+ISSUER = "cinemesh-user-service"
+
+
+def token(keys_dir, **overrides) -> str:
+    kid, key = load_signing_key(keys_dir)
+    now = int(time.time())
+    claims = {"iss": ISSUER, "sub": "user-1", "role": "user", "iat": now, "exp": now + 300, **overrides}
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+
+
+def bearer(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}
+
+
+def client_from_fresh_ip(base_url: str) -> httpx.Client:
+    """A client whose source address is a random loopback IP, so its rate-limit counters are its own."""
+    address = f"127.{random.randint(1, 254)}.{random.randint(0, 254)}.{random.randint(1, 254)}"
+    return httpx.Client(base_url=base_url, transport=httpx.HTTPTransport(local_address=address))
+
+
+def test_health_is_answered_by_the_gateway(gateway_url):
+    response = httpx.get(f"{gateway_url}/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "method" not in response.json()
+
+
+def test_public_route_keeps_path_query_and_adds_forwarding_headers(gateway_url):
+    response = httpx.get(f"{gateway_url}/showtimes/abc/seats?date=2026-01-01")
+    assert response.status_code == 200
+    echoed = response.json()
+    assert echoed["path"] == "/showtimes/abc/seats"
+    assert echoed["query"] == "date=2026-01-01"
+    assert echoed["headers"]["x-forwarded-for"] == "127.0.0.1"
+    assert echoed["headers"]["x-correlation-id"] == response.headers["x-correlation-id"]
+    assert response.headers["ratelimit-limit"] == "3000"
+
+
+def test_encoded_path_reaches_upstream_as_sent(gateway_url):
+    echoed = httpx.get(f"{gateway_url}/movies/a%2Fb%20c").json()
+    assert echoed["raw_path"] == "/movies/a%2Fb%20c"
+
+
+def test_client_correlation_id_is_kept(gateway_url):
+    response = httpx.get(f"{gateway_url}/movies", headers={"X-Correlation-ID": "trace-me-42"})
+    assert response.json()["headers"]["x-correlation-id"] == "trace-me-42"
+    assert response.headers["x-correlation-id"] == "trace-me-42"
+
+
+def test_unknown_path_and_wrong_method_get_kong_404(gateway_url):
+    for method, path in [("GET", "/nowhere"), ("DELETE", "/users/me"), ("GET", "/users")]:
+        response = httpx.request(method, f"{gateway_url}{path}")
+        assert response.status_code == 404, (method, path)
+        assert response.json() == {"message": "no Route matched with those values"}
+
+
+def test_valid_token_reaches_upstream_with_consumer_headers(gateway_url, keys_dir):
+    response = httpx.get(f"{gateway_url}/users/me", headers=bearer(token(keys_dir)))
+    assert response.status_code == 200
+    headers = response.json()["headers"]
+    assert headers["x-consumer-username"] == "cinemesh-users"
+    assert headers["x-consumer-custom-id"] == "cinemesh-user-service"
+    assert headers["x-credential-identifier"] == ISSUER
+    assert headers["authorization"].startswith("Bearer ")
+
+
+def test_spoofed_consumer_headers_never_reach_upstream(gateway_url):
+    response = httpx.get(
+        f"{gateway_url}/cinemas", headers={"X-Consumer-ID": "admin", "X-Credential-Identifier": "x"}
+    )
+    assert "x-consumer-id" not in response.json()["headers"]
+    assert "x-credential-identifier" not in response.json()["headers"]
+
+
+def test_bad_tokens_are_401_with_kong_messages(gateway_url, keys_dir):
+    _, real_key = load_signing_key(keys_dir)
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = int(time.time())
+    claims = {"iss": ISSUER, "sub": "u", "role": "admin", "iat": now, "exp": now + 300}
+    public_pem = real_key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+    cases = {
+        "missing": ({}, {"message": "Unauthorized"}),
+        "expired": (bearer(token(keys_dir, exp=now - 10, iat=now - 100)), {"exp": "token expired"}),
+        "forged": (
+            bearer(jwt.encode(claims, other_key, algorithm="RS256")),
+            {"message": "Invalid signature"},
+        ),
+        "alg-none": (
+            bearer(jwt.encode(claims, None, algorithm="none")),
+            {"message": "Bad token; invalid alg"},
+        ),
+        "hs256-with-public-key": (bearer(_hs256(claims, public_pem)), {"message": "Invalid algorithm"}),
+        "unknown-issuer": (
+            bearer(token(keys_dir, iss="evil")),
+            {"message": "No credentials found for given 'iss'"},
+        ),
+        "garbage": (bearer("not.a.jwt"), None),
+    }
+    for name, (headers, body) in cases.items():
+        for path in ("/users/me", "/payments"):
+            response = httpx.get(f"{gateway_url}{path}", headers=headers)
+            assert response.status_code == 401, (name, path, response.text)
+            assert "method" not in response.json(), name
+            if body is not None:
+                assert response.json() == body, name
+
+
+def _hs256(claims: dict, secret: bytes) -> str:
+    """HS256 signed with the RSA public key as secret (the classic algorithm-confusion forgery)."""
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = (
+        f"{b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}.{b64(json.dumps(claims).encode())}"
+    )
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64(signature)}"
+
+
+def test_token_in_query_parameter_is_accepted_like_kong(gateway_url, keys_dir):
+    response = httpx.get(f"{gateway_url}/users/me", params={"jwt": token(keys_dir)})
+    assert response.status_code == 200
+
+
+def test_graphql_post_needs_a_token_but_graphiql_get_is_public(gateway_url, keys_dir):
+    assert httpx.post(f"{gateway_url}/graphql", json={"query": "{__typename}"}).status_code == 401
+    assert httpx.post(f"{gateway_url}/graphql", json={}, headers=bearer(token(keys_dir))).status_code == 200
+    assert httpx.get(f"{gateway_url}/graphql").status_code == 200
+
+
+def test_catalog_writes_need_a_token(gateway_url, keys_dir):
+    for method in ("POST", "PATCH"):
+        for path in ("/cinemas", "/halls", "/movies/m1", "/showtimes"):
+            assert httpx.request(method, f"{gateway_url}{path}", json={}).status_code == 401
+            ok = httpx.request(method, f"{gateway_url}{path}", json={}, headers=bearer(token(keys_dir)))
+            assert ok.status_code == 200, (method, path)
+
+
+def test_login_is_rate_limited_per_ip_with_retry_after(gateway_url):
+    with client_from_fresh_ip(gateway_url) as client, client_from_fresh_ip(gateway_url) as other:
+        statuses = [client.post("/auth/token", json={}).status_code for _ in range(20)]
+        assert statuses == [200] * 20
+        limited = client.post("/auth/token", json={})
+        assert limited.status_code == 429
+        assert limited.json() == {"message": "API rate limit exceeded"}
+        assert 1 <= int(limited.headers["retry-after"]) <= 60
+        assert limited.headers["ratelimit-remaining"] == "0"
+        assert limited.headers["ratelimit-limit"] == "20"
+        assert other.post("/auth/token", json={}).status_code == 200
+
+
+def test_cors_preflight_is_answered_without_the_upstream(gateway_url):
+    response = httpx.options(
+        f"{gateway_url}/graphql",
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "POST" in response.headers["access-control-allow-methods"].split(",")
+    assert "Authorization" in response.headers["access-control-allow-headers"]
+    simple = httpx.get(f"{gateway_url}/movies", headers={"Origin": "http://localhost:3000"})
+    assert simple.headers["access-control-allow-origin"] == "*"
+    assert "X-Correlation-ID" in simple.headers["access-control-expose-headers"]
+
+
+def test_request_size_limit(gateway_url):
+    small = httpx.post(f"{gateway_url}/users", content=b"x" * 1000)
+    assert small.status_code == 200
+    assert small.json()["body_length"] == 1000
+    big = httpx.post(f"{gateway_url}/users", content=b"x" * (129 * 1024))
+    assert big.status_code == 413
+    assert big.json() == {"message": "Request size limit exceeded"}
+
+    def chunked():
+        for _ in range(200):
+            yield b"y" * 1024
+
+    assert httpx.post(f"{gateway_url}/users", content=chunked()).status_code == 413

@@ -1,0 +1,114 @@
+"""docker-compose.yml without an engine: `config -q`, the required shape, and Kong's rendered config."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from cryptography.hazmat.primitives import serialization
+
+from handlers.common.keys import PUBLIC_KEY_SUFFIX, ensure_dev_keys
+from mesh.gateway.declarative import build
+from mesh.gateway.kong_schema import validate
+
+pytestmark = pytest.mark.unit
+REPO = Path(__file__).resolve().parents[3]
+ROLES = ("user", "cinema", "booking", "payment", "notification")
+
+
+def compose_command() -> list[str] | None:
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
+        return ["docker", "compose"]
+    return None
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+def test_compose_config_is_accepted():
+    command = compose_command()
+    if command is None:
+        pytest.skip("neither docker-compose nor the docker compose plugin is installed")
+    result = subprocess.run(
+        [*command, "-f", str(REPO / "docker-compose.yml"), "config", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_real_images_and_one_app_image_in_five_roles(compose):
+    services = compose["services"]
+    images = {name: services[name]["image"] for name in ("kong", "mongo", "postgres", "redis", "rabbitmq")}
+    assert images == {
+        "kong": "kong:3",
+        "mongo": "mongo:7",
+        "postgres": "postgres:15",
+        "redis": "redis:7",
+        "rabbitmq": "rabbitmq:3-management",
+    }
+    for role in ROLES:
+        assert services[role]["build"] == "."
+        assert services[role]["image"] == "cinemesh-app:dev"
+        assert services[role]["command"] == ["python", "-m", f"handlers.{role}"]
+    assert services["migrate"]["command"] == ["python", "-m", "mesh", "seed"]
+    assert services["migrate"]["restart"] == "no"
+
+
+def test_healthchecks_and_ordering(compose):
+    services = compose["services"]
+    for name in ("kong", "mongo", "postgres", "redis", "rabbitmq", *ROLES):
+        assert services[name]["healthcheck"]["test"], name
+    for role in ROLES:
+        depends = services[role]["depends_on"]
+        assert depends["migrate"] == {"condition": "service_completed_successfully"}
+        assert all(
+            depends[infra]["condition"] == "service_healthy"
+            for infra in ("mongo", "postgres", "redis", "rabbitmq")
+        )
+    assert {"user", "cinema", "booking", "payment", "redis"} <= set(services["kong"]["depends_on"])
+    assert services["kong"]["environment"]["KONG_DATABASE"] == "off"
+
+
+def test_developer_tools_only_in_the_tools_profile(compose):
+    services = compose["services"]
+    tools = {name for name, svc in services.items() if "tools" in svc.get("profiles", [])}
+    assert tools == {"mongo-express", "pgadmin", "redis-commander"}
+
+
+def test_kong_entrypoint_renders_a_valid_config_with_the_real_key(compose, tmp_path):
+    keys = tmp_path / "keys"
+    ensure_dev_keys(keys)
+    script = compose["services"]["kong"]["entrypoint"][2].replace("$$", "$")
+    script = (
+        script.replace("/keys/", f"{keys}/")
+        .replace("/kong-config/kong.yml", str(REPO / "kong" / "kong.yml"))
+        .replace("/tmp/kong.yml", str(tmp_path / "kong.yml"))
+        .replace("exec /docker-entrypoint.sh kong docker-start", "true")
+    )
+    subprocess.run(["/bin/sh", "-ec", script], check=True)
+    rendered = yaml.safe_load((tmp_path / "kong.yml").read_text())
+    assert validate(rendered) == []
+    urls = {s["name"]: s["url"] for s in rendered["services"]}
+    assert urls == {
+        "user-service": "http://user:8101",
+        "cinema-service": "http://cinema:8102",
+        "booking-service": "http://booking:8103",
+        "payment-service": "http://payment:8104",
+    }
+    assert rendered["plugins"][3]["config"]["redis"]["host"] == "redis"
+    pem = rendered["consumers"][0]["jwt_secrets"][0]["rsa_public_key"]
+    (key_file,) = keys.glob(f"*{PUBLIC_KEY_SUFFIX}")
+    assert pem.strip() == key_file.read_text().strip()
+    serialization.load_pem_public_key(pem.encode())
+    config = build(rendered, keys_dir=tmp_path / "unused")
+    assert list(config.credentials) == ["cinemesh-user-service"]

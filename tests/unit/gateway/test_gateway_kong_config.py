@@ -1,0 +1,183 @@
+"""kong/kong.yml against Kong 3's declarative rules and the public surface of the issue."""
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from handlers.common.keys import ensure_dev_keys
+from mesh.gateway.declarative import PUBLIC_KEY_PLACEHOLDER, ConfigError, build
+from mesh.gateway.kong_schema import validate
+from mesh.gateway.router import Router
+
+pytestmark = pytest.mark.unit
+KONG_YML = Path(__file__).resolve().parents[3] / "kong" / "kong.yml"
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return yaml.safe_load(KONG_YML.read_text())
+
+
+@pytest.fixture(scope="module")
+def keys_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("jwt")
+    ensure_dev_keys(path)
+    return path
+
+
+def test_kong_yml_follows_kong3_declarative_rules(doc):
+    assert doc["_format_version"] == "3.0"
+    assert validate(doc) == []
+
+
+def _service(doc, name):
+    return next(s for s in doc["services"] if s["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: _service(d, "user-service")["routes"][0].update(strip_paht=False),
+            "strip_paht: unknown field",
+        ),
+        (lambda d: d["plugins"][0].update(name="correlation_id"), "unknown plugin"),
+        (lambda d: d["plugins"][3]["config"].update(minut=5), "config.minut: unknown field"),
+        (lambda d: d["plugins"][3]["config"].update(limit_by="user"), "'user' is not one of"),
+        (lambda d: d["plugins"][3]["config"]["redis"].update(hots="x"), "redis.hots: unknown field"),
+        (lambda d: d["plugins"][1]["config"].update(methods=["GET", "FETCH"]), "'FETCH' is not one of"),
+        (lambda d: d["plugins"][2]["config"].update(size_unit="kb"), "'kb' is not one of"),
+        (
+            lambda d: _service(d, "cinema-service").update(read_timeout="30s"),
+            "read_timeout: expected an integer",
+        ),
+        (lambda d: _service(d, "cinema-service").update(url="127.0.0.1:8102"), "url:"),
+        (
+            lambda d: _service(d, "booking-service")["routes"][0].update(paths=["graphql"]),
+            "must start with /",
+        ),
+        (lambda d: _service(d, "booking-service")["routes"][0].update(paths=["~/graphql("]), "invalid regex"),
+        (
+            lambda d: _service(d, "booking-service")["routes"][0].update(methods=["post"]),
+            "'post' is not one of",
+        ),
+        (lambda d: _service(d, "payment-service")["routes"][0].update(name="user-me"), "used more than once"),
+        (lambda d: d["consumers"][0]["jwt_secrets"][0].pop("rsa_public_key"), "needs rsa_public_key"),
+        (lambda d: d["consumers"][0]["jwt_secrets"][0].update(algorithm="RS255"), "'RS255' is not one of"),
+        (lambda d: d["plugins"].append({"name": "cors", "config": {}}), "more than one 'cors'"),
+        (lambda d: d["plugins"][3]["config"].pop("minute"), "at least one of second"),
+        (lambda d: d.update(servics=[]), "unknown key 'servics'"),
+        (lambda d: d.update(_format_version="1.1"), "_format_version"),
+    ],
+)
+def test_a_typo_fails(doc, mutate, expected):
+    broken = copy.deepcopy(doc)
+    mutate(broken)
+    problems = validate(broken)
+    assert any(expected in p for p in problems), problems
+
+
+def test_global_plugins_are_the_required_set(doc):
+    assert [p["name"] for p in doc["plugins"]] == [
+        "correlation-id",
+        "cors",
+        "request-size-limiting",
+        "rate-limiting",
+    ]
+    limiter = doc["plugins"][3]["config"]
+    assert limiter["limit_by"] == "consumer"
+    assert limiter["policy"] == "redis"
+
+
+def test_jwt_consumer_is_keyed_by_the_issuer_with_the_key_placeholder(doc):
+    (consumer,) = doc["consumers"]
+    (secret,) = consumer["jwt_secrets"]
+    assert secret == {
+        "key": "cinemesh-user-service",
+        "algorithm": "RS256",
+        "rsa_public_key": PUBLIC_KEY_PLACEHOLDER,
+    }
+
+
+def test_every_route_keeps_service_paths(doc):
+    routes = [r for s in doc["services"] for r in s["routes"]] + doc["routes"]
+    assert all(r.get("strip_path") is False for r in routes)
+
+
+PUBLIC_SURFACE = [
+    ("POST", "/users", "user-service", False, "ip"),
+    ("POST", "/auth/token", "user-service", False, "ip"),
+    ("POST", "/auth/refresh", "user-service", False, "ip"),
+    ("GET", "/.well-known/jwks.json", "user-service", False, "ip"),
+    ("GET", "/users/me", "user-service", True, "consumer"),
+    ("GET", "/cinemas", "cinema-service", False, "consumer"),
+    ("GET", "/movies", "cinema-service", False, "consumer"),
+    ("GET", "/showtimes", "cinema-service", False, "consumer"),
+    ("GET", "/showtimes/42", "cinema-service", False, "consumer"),
+    ("GET", "/showtimes/42/seats", "cinema-service", False, "consumer"),
+    ("POST", "/cinemas", "cinema-service", True, "consumer"),
+    ("PATCH", "/cinemas/1", "cinema-service", True, "consumer"),
+    ("POST", "/halls", "cinema-service", True, "consumer"),
+    ("PATCH", "/movies/1", "cinema-service", True, "consumer"),
+    ("POST", "/showtimes", "cinema-service", True, "consumer"),
+    ("POST", "/graphql", "booking-service", True, "consumer"),
+    ("GET", "/graphql", "booking-service", False, "consumer"),
+    ("POST", "/payments", "payment-service", True, "consumer"),
+    ("GET", "/payments/p1", "payment-service", True, "consumer"),
+    ("POST", "/payments/p1/refunds", "payment-service", True, "consumer"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "service", "needs_jwt", "limit_by"), PUBLIC_SURFACE)
+def test_public_surface(doc, keys_dir, method, path, service, needs_jwt, limit_by):
+    match = Router(build(doc, keys_dir).routes).match(method, path)
+    assert match is not None
+    assert match.route.service.name == service
+    assert match.upstream_path == path
+    assert ("jwt" in match.route.plugins) is needs_jwt
+    if needs_jwt:
+        assert match.route.plugins["jwt"].config["claims_to_verify"] == ["exp"]
+    assert match.route.plugins["rate-limiting"].config["limit_by"] == limit_by
+    assert {"cors", "correlation-id", "request-size-limiting"} <= set(match.route.plugins)
+
+
+def test_gateway_health_is_terminated_by_the_gateway(doc, keys_dir):
+    match = Router(build(doc, keys_dir).routes).match("GET", "/health")
+    assert match.route.service is None
+    assert match.route.plugins["request-termination"].config["status_code"] == 200
+
+
+@pytest.mark.parametrize(
+    ("mutate", "named"),
+    [
+        (lambda d: d["plugins"].append({"name": "key-auth"}), "global plugin 'key-auth'"),
+        (
+            lambda d: _service(d, "cinema-service")["routes"][0].update(hosts=["x.dev"]),
+            "route 'cinema-catalog-read': route field 'hosts'",
+        ),
+        (
+            lambda d: _service(d, "user-service").update(tls_verify=True),
+            "service 'user-service': service field",
+        ),
+        (
+            lambda d: d["plugins"][3]["config"].update(limit_by="service"),
+            "limit_by='service' is not implemented",
+        ),
+        (lambda d: d["plugins"][0]["config"].update(generator="tracker"), "generator='tracker'"),
+    ],
+)
+def test_local_gateway_refuses_what_it_does_not_implement(doc, keys_dir, mutate, named):
+    changed = copy.deepcopy(doc)
+    mutate(changed)
+    assert validate(changed) == []
+    with pytest.raises(ConfigError) as refused:
+        build(changed, keys_dir)
+    assert any(named in p for p in refused.value.problems), refused.value.problems
+
+
+def test_placeholder_resolves_to_the_keys_dir(doc, keys_dir):
+    (credential,) = build(doc, keys_dir).credentials.values()
+    assert len(credential.public_keys) == 1
+    assert credential.consumer.username == "cinemesh-users"
