@@ -27,11 +27,8 @@ from handlers.cinema.settings import CinemaSettings
 
 OPERATIONS = 1500  # hold + confirm pairs per throughput run
 CONCURRENCY = 32
-ROWS = [
-    {"label": chr(65 + r // 26) + chr(65 + r % 26) if r >= 26 else chr(65 + r), "seat_count": 20}
-    for r in range(25)
-]  # 500 seats per showtime
-_showtime_day = iter(range(1, 10_000))
+TABLES = "holds, showtime_seats, showtimes, movies, hall_seats, halls, cinemas"
+ROWS = [{"label": chr(ord("A") + r), "seat_count": 20} for r in range(25)]  # 500 seats per showtime
 
 
 async def fresh_showtimes(engine, count: int) -> list[int]:
@@ -42,8 +39,8 @@ async def fresh_showtimes(engine, count: int) -> list[int]:
         )
         movie = await movies.create_movie(session, {"title": "Bench", "duration_minutes": 90, "rating": "G"})
         ids = []
-        for _ in range(count):
-            starts_at = datetime(2040, 1, 1, tzinfo=UTC) + timedelta(days=next(_showtime_day))
+        for day in range(count):
+            starts_at = datetime(2040, 1, 1, tzinfo=UTC) + timedelta(days=day)
             fields = {
                 "movie_id": movie.id,
                 "hall_id": hall.id,
@@ -126,6 +123,8 @@ async def main() -> None:
     await ensure_database(settings)
     await migrate(settings)
     engine = make_engine(settings)
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = await start_server(engine, settings, sock=sock)
@@ -135,7 +134,7 @@ async def main() -> None:
     )
     try:
         grpc_work = await seat_pairs(engine, OPERATIONS)
-        grpc_rate = await drive(grpc_work, lambda s, p: grpc_pair(clients[hash(tuple(p)) % 10], s, p))
+        grpc_rate = await drive(grpc_work, lambda s, p: grpc_pair(random.choice(clients), s, p))
         sql_rate = await drive(await seat_pairs(engine, OPERATIONS), lambda s, p: asyncpg_pair(pool, s, p))
         shape = f"({OPERATIONS} pairs, {CONCURRENCY} at once)"
         print(f"HoldSeats+ConfirmSeats over gRPC : {grpc_rate:8.1f} pairs/s {shape}")

@@ -28,9 +28,13 @@ def up(skip_infra: bool = False) -> int:
         say("the mesh is already running; nothing to do (`make down` stops it)")
         print_urls()
         return 0
-    if not skip_infra:
-        subprocess.run([str(REPO_ROOT / "scripts" / "infra.sh"), "up"], check=True)
-    asyncio.run(migrate_and_seed(say))
+    try:
+        if not skip_infra:
+            subprocess.run([str(REPO_ROOT / "scripts" / "infra.sh"), "up"], check=True)
+        asyncio.run(migrate_and_seed(say))
+    except (subprocess.CalledProcessError, OSError) as exc:
+        say(f"cannot start: infrastructure or database failed ({exc})")
+        return 1
     build_asyncapi_docs()
     to_start = [spec for spec in ALL if spec not in running]
     for spec in to_start:

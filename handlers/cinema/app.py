@@ -4,14 +4,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from connexion import AsyncApp
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from handlers.cinema.api.common import ENGINE_KEY
-from handlers.cinema.db import make_engine
+from handlers.cinema.db import UNAVAILABLE_ERRORS, make_engine
 from handlers.cinema.method_guard import MethodGuard, declared_methods
 from handlers.cinema.settings import CinemaSettings
-from handlers.common.problems import install_problem_handlers
+from handlers.common.problems import PROBLEM_BASE, install_problem_handlers, problem_response
 from handlers.common.settings import REPO_ROOT
 
 SPEC_DIR = REPO_ROOT / "contracts" / "openapi"
@@ -27,6 +28,15 @@ class _WithEngine:
         if scope["type"] == "http":
             scope.setdefault("state", {})[ENGINE_KEY] = self.engine
         await self.app(scope, receive, send)
+
+
+def _database_unavailable(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+    return problem_response(
+        503,
+        "Service Unavailable",
+        "The cinema database is unavailable.",
+        PROBLEM_BASE + "service-unavailable",
+    )
 
 
 def create_app(settings: CinemaSettings | None = None, engine: AsyncEngine | None = None) -> ASGIApp:
@@ -46,4 +56,6 @@ def create_app(settings: CinemaSettings | None = None, engine: AsyncEngine | Non
         "cinema.yaml", strict_validation=True, validate_responses=settings.environment != "production"
     )
     install_problem_handlers(app)
+    for error in UNAVAILABLE_ERRORS:
+        app.add_error_handler(error, _database_unavailable)
     return _WithEngine(MethodGuard(app, declared_methods(SPEC_DIR / "cinema.yaml")), engine)

@@ -1,9 +1,12 @@
 """The one async SQLAlchemy engine (asyncpg driver) a cinema process shares."""
 
-from sqlalchemy import make_url
+from sqlalchemy import exc, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from handlers.cinema.settings import CinemaSettings
+
+# PostgreSQL unreachable, connection lost or pool exhausted: retryable, never a bug of the request.
+UNAVAILABLE_ERRORS = (OSError, exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
 
 
 def make_engine(settings: CinemaSettings) -> AsyncEngine:

@@ -4,7 +4,7 @@ Every error is a ``handlers.common.problems.ProblemError`` (so REST maps it to p
 for free); ``grpc_service`` maps the same classes to gRPC status codes once.
 """
 
-from handlers.common.problems import BadRequest, Conflict, NotFound, ServiceUnavailable, Unprocessable
+from handlers.common.problems import BadRequest, Conflict, NotFound, Unprocessable
 
 __all__ = [
     "BadRequest",
@@ -15,7 +15,6 @@ __all__ = [
     "NotFound",
     "OverlappingShowtime",
     "SeatsUnavailable",
-    "ServiceUnavailable",
     "Unprocessable",
 ]
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from generated.proto.cinema import v1 as pb
 from handlers.cinema import holds
+from handlers.cinema.db import UNAVAILABLE_ERRORS
 from handlers.cinema.errors import BadRequest, Conflict, HoldIdReused, NotFound, Unprocessable
 from handlers.cinema.inventory_rules import HoldView
 from handlers.cinema.seat_map import SeatView, seat_map
@@ -29,6 +30,8 @@ def _grpc_status() -> Iterator[None]:
     except tuple(error for error, _ in STATUS_BY_ERROR) as exc:
         status = next(status for error, status in STATUS_BY_ERROR if isinstance(exc, error))
         raise GRPCError(status, exc.detail) from exc
+    except UNAVAILABLE_ERRORS as exc:
+        raise GRPCError(Status.UNAVAILABLE, "The seat inventory database is unavailable.") from exc
 
 
 def hold_message(hold: HoldView) -> pb.Hold:

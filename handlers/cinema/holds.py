@@ -41,9 +41,11 @@ async def hold_seats(
         inserted = (await conn.exec_driver_sql(sql.INSERT_HOLD, (hold_id, showtime_id, seats, ttl))).first()
         if inserted is None:
             raise NotFound(f"Showtime {showtime_id} does not exist.")
-        base_price, _currency, held_until = inserted
+        base_price, _currency, held_until, already_taken = inserted
         if held_until is None:
             return await _replayed(conn, hold_id, showtime_id, seats)
+        if already_taken:
+            raise SeatsUnavailable(list(already_taken))
         locked = (await conn.exec_driver_sql(sql.LOCK_SEATS, (showtime_id, seats))).mappings().all()
         unknown = sorted(set(seats) - {row["seat_id"] for row in locked})
         if unknown:
@@ -52,8 +54,8 @@ async def hold_seats(
         if taken:
             raise SeatsUnavailable(taken)
         total = sum(seat_price(base_price, row["kind"]) for row in locked)
-        taken = await conn.exec_driver_sql(sql.TAKE_SEATS, (showtime_id, seats, hold_id, held_until, total))
-        return HoldView.from_row(taken.mappings().one())
+        result = await conn.exec_driver_sql(sql.TAKE_SEATS, (showtime_id, seats, hold_id, held_until, total))
+        return HoldView.from_row(result.mappings().one())
 
 
 async def confirm_seats(engine: AsyncEngine, hold_id: str, booking_id: str) -> HoldView:

@@ -10,6 +10,8 @@ HOLD_COLUMNS = (
     " clock_timestamp() AS now"
 )
 
+# Also reports the seats already taken in the statement's snapshot, so a request that must fail
+# fails fast, without queueing for row locks; a request that may succeed decides under LOCK_SEATS.
 INSERT_HOLD = """
 WITH st AS (SELECT id, base_price_minor, currency FROM showtimes WHERE id = $2),
 ins AS (
@@ -17,8 +19,13 @@ ins AS (
     SELECT $1, st.id, $3::varchar[], 'HELD', clock_timestamp() + $4::int * interval '1 second', st.currency
     FROM st
     ON CONFLICT (hold_id) DO NOTHING
-    RETURNING held_until)
-SELECT st.base_price_minor, st.currency, ins.held_until FROM st LEFT JOIN ins ON true
+    RETURNING held_until),
+taken AS (
+    SELECT coalesce(array_agg(seat_id ORDER BY seat_id), '{}') AS seat_ids FROM showtime_seats
+    WHERE showtime_id = $2 AND seat_id = ANY($3::varchar[])
+      AND (state = 'SOLD' OR (state = 'HELD' AND held_until > clock_timestamp())))
+SELECT st.base_price_minor, st.currency, ins.held_until, taken.seat_ids
+FROM st LEFT JOIN ins ON true CROSS JOIN taken
 """
 
 LOCK_SEATS = """

@@ -40,7 +40,9 @@ class MethodGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            allowed = next((methods for pattern, methods in self.routes if pattern.match(scope["path"])), None)
+            allowed = next(
+                (methods for pattern, methods in self.routes if pattern.match(scope["path"])), None
+            )
             if allowed is not None and scope["method"] not in allowed:
                 await _method_not_allowed(allowed, send)
                 return

@@ -2,9 +2,10 @@
 
 import uvicorn
 
+from handlers.common.correlation import CorrelationIdMiddleware
 from handlers.payment.app import create_app
 from handlers.payment.settings import PaymentSettings
 
 if __name__ == "__main__":
     settings = PaymentSettings()
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port)
+    uvicorn.run(CorrelationIdMiddleware(create_app(settings)), host=settings.host, port=settings.port)

@@ -50,7 +50,9 @@ def create_app(settings: PaymentSettings | None = None) -> AsyncApp:
     )
     install_problem_handlers(app)
     app.add_middleware(
-        MethodGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=declared_methods(SPEC_DIR / "payment.yaml")
+        MethodGuard,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        routes=declared_methods(SPEC_DIR / "payment.yaml"),
     )
     app.add_middleware(
         ContextValues, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings, processor=processor

@@ -9,6 +9,7 @@ class PaymentSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PAYMENT_", extra="ignore", populate_by_name=True)
 
     mongo_db: str = "payments"
+    host: str = "127.0.0.1"  # 0.0.0.0 in containers
     port: int = 8104
     processor_latency_ms: int = 0  # added to every simulated processor call
     processor_timeout_seconds: float = 2.0  # how long a call may take; `tok_timeout` never answers

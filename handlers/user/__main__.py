@@ -2,9 +2,10 @@
 
 import uvicorn
 
+from handlers.common.correlation import CorrelationIdMiddleware
 from handlers.user.app import create_app
 from handlers.user.settings import UserSettings
 
 if __name__ == "__main__":
     settings = UserSettings()
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=settings.port)
+    uvicorn.run(CorrelationIdMiddleware(create_app(settings)), host=settings.host, port=settings.port)

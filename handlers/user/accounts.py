@@ -9,6 +9,7 @@ from generated.events.models import UserRegisteredData
 from handlers.common.problems import Conflict, NotFound, Unauthorized
 from handlers.user import passwords
 from handlers.user.models import User
+from handlers.user.settings import UserSettings
 
 logger = logging.getLogger(__name__)
 Role = Literal["user", "admin"]
@@ -71,3 +72,10 @@ async def ensure_account(email: str, password: str, name: str, role: Role, phone
     if existing.role != role or not await passwords.verify_password(existing.password_hash, password):
         await existing.set({User.role: role, User.password_hash: await passwords.hash_password(password)})
     return existing
+
+
+async def ensure_admin_from_settings(settings: UserSettings) -> None:
+    """The admin account of ``USER_ADMIN_EMAIL``/``USER_ADMIN_PASSWORD``, when both are set."""
+    if settings.admin_email and settings.admin_password:
+        password = settings.admin_password.get_secret_value()
+        await ensure_account(settings.admin_email, password, settings.admin_name, "admin")

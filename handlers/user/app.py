@@ -13,6 +13,7 @@ from handlers.common.outbox_relay import running_outbox_relay
 from handlers.common.problems import install_problem_handlers
 from handlers.common.settings import REPO_ROOT
 from handlers.common.validation import VALIDATOR_MAP
+from handlers.user.accounts import ensure_admin_from_settings
 from handlers.user.models import DOCUMENT_MODELS, User
 from handlers.user.settings import UserSettings
 
@@ -29,8 +30,6 @@ def create_app(settings: UserSettings | None = None) -> AsyncApp:
 
     @asynccontextmanager
     async def lifespan(_app):
-        from handlers.user.create_admin import ensure_admin_from_settings
-
         client = await connect(settings)
         try:
             await ensure_admin_from_settings(settings)
@@ -50,7 +49,9 @@ def create_app(settings: UserSettings | None = None) -> AsyncApp:
     )
     install_problem_handlers(app)
     app.add_middleware(
-        MethodGuard, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=declared_methods(SPEC_DIR / "user.yaml")
+        MethodGuard,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        routes=declared_methods(SPEC_DIR / "user.yaml"),
     )
     app.add_middleware(ContextValues, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
     return app

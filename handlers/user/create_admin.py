@@ -15,13 +15,6 @@ from handlers.user.app import connect
 from handlers.user.settings import UserSettings
 
 
-async def ensure_admin_from_settings(settings: UserSettings) -> None:
-    if settings.admin_email and settings.admin_password:
-        await ensure_account(
-            settings.admin_email, settings.admin_password.get_secret_value(), settings.admin_name, "admin"
-        )
-
-
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--email", required=True)

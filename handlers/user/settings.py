@@ -10,6 +10,7 @@ class UserSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="USER_", extra="ignore", populate_by_name=True)
 
     mongo_db: str = "users"
+    host: str = "127.0.0.1"  # 0.0.0.0 in containers
     port: int = 8101
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600

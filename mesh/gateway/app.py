@@ -89,9 +89,14 @@ class Gateway:
             request.url.path,
             response.status_code,
             match.route.name,
-            exchange.upstream_headers.get("X-Correlation-ID", "-"),
+            _correlation_id(exchange),
         )
         return response
+
+
+def _correlation_id(exchange: Exchange) -> str:
+    plugin = exchange.route.plugins.get("correlation-id")
+    return exchange.upstream_headers.get(plugin.config["header_name"], "-") if plugin else "-"
 
 
 def _upstream_path(request: Request, match: Match) -> str:

@@ -237,4 +237,7 @@ def validate(doc: Any) -> list[str]:
     _plugins("global", doc.get("plugins"), problems)
     _unique("service", [s.get("name") for s in services], problems)
     _unique("route", [r.get("name") for r in routes if isinstance(r, dict)], problems)
+    consumers = [c for c in doc.get("consumers") or [] if isinstance(c, dict)]
+    _unique("consumer", [c.get("username") for c in consumers], problems)
+    _unique("jwt_secret key", [s.get("key") for c in consumers for s in c.get("jwt_secrets") or []], problems)
     return problems

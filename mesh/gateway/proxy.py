@@ -11,7 +11,6 @@ import httpx
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
-from mesh.gateway.model import Service
 from mesh.gateway.plugins.base import Exchange, kong_error
 
 HOP_BY_HOP = {
@@ -28,15 +27,16 @@ HOP_BY_HOP = {
 TRUSTED_FROM_GATEWAY = ("x-consumer-", "x-credential-", "x-anonymous-consumer")
 
 
-def _upstream_headers(exchange: Exchange, service: Service) -> list[tuple[str, str]]:
+def _upstream_headers(exchange: Exchange) -> list[tuple[str, str]]:
     request = exchange.request
+    replaced = {name.lower() for name in exchange.upstream_headers}
     headers = [
         (k, v)
         for k, v in request.headers.items()
         if k not in HOP_BY_HOP
         and k != "host"
         and not k.startswith(TRUSTED_FROM_GATEWAY)
-        and k.lower() not in {h.lower() for h in exchange.upstream_headers}
+        and k not in replaced
     ]
     if exchange.route.preserve_host and "host" in request.headers:
         headers.append(("host", request.headers["host"]))
@@ -72,7 +72,7 @@ async def forward(client: httpx.AsyncClient, exchange: Exchange, upstream_path: 
         request = client.build_request(
             exchange.request.method,
             url,
-            headers=_upstream_headers(exchange, service),
+            headers=_upstream_headers(exchange),
             content=body,
             timeout=timeout,
         )
@@ -103,8 +103,11 @@ def _request_stream(exchange: Exchange):
 
 
 async def _relay(upstream: httpx.Response):
+    """The upstream body as it arrives; an upstream failing mid-body ends the response there."""
     try:
         async for chunk in upstream.aiter_raw():
             yield chunk
-    except httpx.TimeoutException:
+    except httpx.HTTPError:
         return
+    finally:
+        await upstream.aclose()

@@ -8,8 +8,9 @@ datetime_scalar = ScalarType("DateTime")
 
 
 @datetime_scalar.serializer
-def serialize_datetime(value: datetime) -> str:
-    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+def serialize_datetime(value: datetime | str) -> str:
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 

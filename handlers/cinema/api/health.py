@@ -1,15 +1,9 @@
-"""GET /health: the process answers and PostgreSQL answers."""
-
-from sqlalchemy.exc import SQLAlchemyError
+"""GET /health: the process answers and PostgreSQL answers (an unreachable database is a 503 problem)."""
 
 from handlers.cinema.api.common import JsonResponse, engine, json_response
-from handlers.cinema.errors import ServiceUnavailable
 
 
 async def get() -> JsonResponse:
-    try:
-        async with engine().connect() as conn:
-            await conn.exec_driver_sql("SELECT 1")
-    except (OSError, SQLAlchemyError) as exc:
-        raise ServiceUnavailable("PostgreSQL does not answer.") from exc
+    async with engine().connect() as conn:
+        await conn.exec_driver_sql("SELECT 1")
     return json_response({"status": "ok"})

@@ -59,7 +59,7 @@ async def test_events_written_during_an_outage_all_arrive(gql, make_showtime, am
     received = set()
     try:
         deadline = asyncio.get_running_loop().time() + 60
-        while received != expected and asyncio.get_running_loop().time() < deadline:
+        while not expected <= received and asyncio.get_running_loop().time() < deadline:
             message = await queue.get(fail=False, no_ack=True)
             if message is None:
                 await asyncio.sleep(0.2)
@@ -67,7 +67,7 @@ async def test_events_written_during_an_outage_all_arrive(gql, make_showtime, am
                 received.add(message.message_id)
     finally:
         await connection.close()
-    assert received == expected
+    assert expected <= received  # (events of earlier tests may arrive too)
     delay = asyncio.get_running_loop().time() - restarted
     print(f"all {len(expected)} events arrived {delay:.1f}s after start_app")
 

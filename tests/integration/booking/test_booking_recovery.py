@@ -2,11 +2,13 @@
 
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from handlers.booking.adapters.inventory import GrpcSeatInventory
+from handlers.booking.adapters.payments import ClientPayments
 from handlers.booking.confirmation import confirm_booking
 from handlers.booking.creation import create_booking
 from handlers.booking.deps import SagaDeps
@@ -14,6 +16,7 @@ from handlers.booking.errors import BookingProblem, DependencyUnavailable
 from handlers.booking.models import Booking, Status
 from handlers.booking.recovery import recover_bookings
 from handlers.cinema.inventory_client import InventoryClient
+from handlers.payment.client import PaymentClient
 
 pytestmark = pytest.mark.integration
 SEAT_MAP = "query($s: ID!) { seatMap(showtimeId: $s) { seats { id state } } }"
@@ -120,3 +123,30 @@ async def test_sweep_expires_a_pending_booking_whose_hold_lapsed(gql, saga_deps,
     stored = await Booking.get(booking.id)
     assert stored.status == Status.EXPIRED
     assert [event.type for event in stored.outbox] == ["booking.created", "booking.expired"]
+
+
+async def test_payment_down_leaves_no_charge_and_recovery_reopens(gql, saga_deps, make_showtime, user_id):
+    showtime = await make_showtime()
+    booking = await pending(saga_deps, user_id, showtime, ["A-10"])
+    async with PaymentClient("http://127.0.0.1:9", timeout=0.5) as dead:
+        deps = replace(saga_deps, payments=ClientPayments(dead))
+        with pytest.raises(DependencyUnavailable):
+            await confirm_booking(deps, booking, "tok_visa_success", gql.token)
+    assert (await Booking.get(booking.id)).status == Status.CONFIRMING  # outcome unknown: nothing undone yet
+    await recover_bookings(saga_deps, stale_after=timedelta(0))
+    assert (await Booking.get(booking.id)).status == Status.PENDING
+    assert await payments_of(saga_deps, booking) is None
+
+
+async def test_inventory_down_after_charge_is_finished_by_recovery(gql, saga_deps, make_showtime, user_id):
+    showtime = await make_showtime()
+    booking = await pending(saga_deps, user_id, showtime, ["B-10"])
+    async with InventoryClient("127.0.0.1", 9, timeout_seconds=0.5) as dead:
+        deps = replace(saga_deps, inventory=GrpcSeatInventory(dead))
+        with pytest.raises(DependencyUnavailable):
+            await confirm_booking(deps, booking, "tok_visa_success", gql.token)
+    stored = await Booking.get(booking.id)
+    assert stored.status == Status.CONFIRMING and stored.payment_id  # charged, seats not yet sold
+    await recover_bookings(saga_deps, stale_after=timedelta(0))
+    assert (await Booking.get(booking.id)).status == Status.CONFIRMED
+    assert (await states(gql, showtime))["B-10"] == "SOLD"

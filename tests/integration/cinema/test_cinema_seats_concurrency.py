@@ -140,3 +140,16 @@ async def test_confirm_and_release_reject_nothing_but_documented_statuses(invent
     assert all(
         isinstance(error, GRPCError) and error.status == Status.FAILED_PRECONDITION for error in errors
     )
+
+
+async def test_concurrent_retries_of_one_hold_id_get_the_same_hold(inventory, make_showtime, cinema_engine):
+    showtime, hold_id = await make_showtime(ROWS), str(uuid.uuid4())
+    holds = await asyncio.gather(
+        *(inventory.hold_seats(showtime, ["C-1", "C-2"], hold_id) for _ in range(100))
+    )
+    assert len({(h.hold_id, tuple(h.seat_ids), h.held_until) for h in holds}) == 1
+    confirmed = await asyncio.gather(*(inventory.confirm_seats(hold_id, "booking-retry") for _ in range(50)))
+    assert {h.state for h in confirmed} == {pb.HoldState.CONFIRMED}
+    async with cinema_engine.connect() as conn:
+        count = await conn.exec_driver_sql("SELECT count(*) FROM holds WHERE hold_id = $1", (hold_id,))
+        assert count.scalar_one() == 1

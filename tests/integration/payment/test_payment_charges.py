@@ -124,3 +124,9 @@ async def test_bad_requests_are_400_problems(payment_api, alice, headers, conten
 
 async def test_health(payment_api):
     assert (await payment_api.get("/health")).json() == {"status": "ok"}
+
+
+async def test_wrong_method_lists_every_allowed_one(payment_api):
+    response = await payment_api.delete("/payments")
+    assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD, POST"
+    assert response.headers["content-type"] == "application/problem+json"

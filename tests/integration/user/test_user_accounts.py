@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jwt
 import pytest
+from pydantic import SecretStr
 
 from handlers.common.auth import TokenVerifier
 from handlers.common.keys import load_public_keys
@@ -181,3 +182,12 @@ async def test_the_public_api_cannot_create_an_admin(user_api, email):
         "/users", json={"email": email, "password": PASSWORD, "name": "Mallory", "role": "admin"}
     )
     assert response.status_code == 400
+
+
+async def test_admin_from_settings_is_ensured(user_settings, email):
+    admin = {"admin_email": email, "admin_password": SecretStr(PASSWORD)}
+    configured = user_settings.model_copy(update=admin)
+    await accounts.ensure_admin_from_settings(configured)
+    await accounts.ensure_admin_from_settings(configured)
+    [admin] = await User.find(User.email == email.lower()).to_list()
+    assert admin.role == "admin"

@@ -69,6 +69,10 @@ def _service(doc, name):
         (lambda d: d["plugins"].append({"name": "cors", "config": {}}), "more than one 'cors'"),
         (lambda d: d["plugins"][3]["config"].pop("minute"), "at least one of second"),
         (lambda d: d.update(servics=[]), "unknown key 'servics'"),
+        (
+            lambda d: d["consumers"].append(copy.deepcopy(d["consumers"][0])),
+            "jwt_secret key 'cinemesh-user-service'",
+        ),
         (lambda d: d.update(_format_version="1.1"), "_format_version"),
     ],
 )
