@@ -1,11 +1,40 @@
-"""MongoDB (wire protocol) connection and beanie initialisation."""
+"""MongoDB (wire protocol) connection and beanie initialisation.
+
+Indexes are created one at a time and only when missing: FerretDB v1.24 panics and drops
+the connection when one ``createIndexes`` re-creates two or more existing indexes, which
+is what ``init_beanie`` sends on every start after the first.
+"""
 
 from beanie import Document, init_beanie
-from pymongo import AsyncMongoClient
+from beanie.odm.settings.document import IndexModelField
+from beanie.odm.utils.pydantic import get_model_fields
+from beanie.odm.utils.typing import get_index_attributes
+from pymongo import AsyncMongoClient, IndexModel
+
+
+def declared_indexes(model: type[Document]) -> list[IndexModel]:
+    """The indexes beanie would create for ``model``: ``Indexed`` fields plus ``Settings.indexes``."""
+    indexed_fields = [
+        IndexModelField(IndexModel([(field.alias or name, attributes[0])], **attributes[1]))
+        for name, field in get_model_fields(model).items()
+        if (attributes := get_index_attributes(field)) is not None
+    ]
+    merged = IndexModelField.merge_indexes(indexed_fields, model.get_settings().indexes or [])
+    return IndexModelField.list_to_index_model(merged)
+
+
+async def ensure_indexes(model: type[Document]) -> None:
+    collection = model.get_pymongo_collection()
+    existing = set(await collection.index_information())
+    for index in declared_indexes(model):
+        if index.document["name"] not in existing:
+            await collection.create_indexes([index])
 
 
 async def connect_beanie(mongo_url: str, database: str, models: list[type[Document]]) -> AsyncMongoClient:
-    """Connect, register ``models`` with beanie (creating their indexes) and return the client."""
+    """Connect, register ``models`` with beanie, create their missing indexes and return the client."""
     client: AsyncMongoClient = AsyncMongoClient(mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
-    await init_beanie(database=client[database], document_models=models)
+    await init_beanie(database=client[database], document_models=models, skip_indexes=True)
+    for model in models:
+        await ensure_indexes(model)
     return client

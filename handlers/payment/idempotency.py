@@ -65,7 +65,8 @@ async def run_once(
             if stored is not None:
                 return stored
             continue  # the first request gave its claim up: claim the key again
-        return await _execute(claim, operation)
+        # Shielded: a cancelled request (client gone) still finishes and stores its response.
+        return await asyncio.shield(_execute(claim, operation))
 
 
 async def _execute(claim: IdempotencyRecord, operation: Callable[[], Awaitable[Response]]) -> Result:

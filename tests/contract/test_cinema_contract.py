@@ -1,4 +1,5 @@
-"""Schemathesis over the whole cinema OpenAPI contract, in-process against the seeded ``cinema_test``.
+"""Schemathesis over the whole cinema OpenAPI contract, in-process against the seeded ``cinema_contract_test``
+(its own database, so the fuzzer's writes never touch the integration tests' data).
 
 Admin operations are called with a freshly minted admin token (Schemathesis itself also checks
 that they refuse requests without it). No response may be a 5xx, and every response must conform
@@ -30,7 +31,9 @@ pytestmark = pytest.mark.contract
 
 SPEC = Path(__file__).resolve().parents[2] / "contracts" / "openapi" / "cinema.yaml"
 SETTINGS = CinemaSettings(
-    postgres_url=make_url(CinemaSettings().postgres_url).set(database="cinema_test").render_as_string(False),
+    postgres_url=make_url(CinemaSettings().postgres_url)
+    .set(database="cinema_contract_test")
+    .render_as_string(False),
     environment="test",
 )
 

@@ -16,6 +16,7 @@ from handlers.booking.errors import BookingProblem, DependencyUnavailable
 from handlers.booking.models import Booking, Status
 from handlers.booking.recovery import recover_bookings
 from handlers.cinema.inventory_client import InventoryClient
+from handlers.common.doc_lock import document_lock
 from handlers.payment.client import PaymentClient
 
 pytestmark = pytest.mark.integration
@@ -29,6 +30,12 @@ async def states(gql, showtime_id: str) -> dict[str, str]:
 
 async def pending(deps: SagaDeps, user_id: str, showtime: str, seats: list[str], ttl: int = 600) -> Booking:
     return await create_booking(deps.inventory, deps.catalog, user_id, showtime, seats, uuid.uuid4().hex, ttl)
+
+
+async def crash_into(booking_id: str, **fields) -> None:
+    """Leave the booking as a crash would have (under the lock the relay's ``$pull`` also takes)."""
+    async with document_lock(Booking, booking_id):
+        await Booking.get_pymongo_collection().update_one({"_id": booking_id}, {"$set": fields})
 
 
 async def payments_of(deps: SagaDeps, booking: Booking):
@@ -51,9 +58,7 @@ async def test_hold_lapsing_during_payment_refunds_the_charge(gql, saga_deps, ma
     showtime = await make_showtime()
     booking = await pending(saga_deps, user_id, showtime, ["A-2"], ttl=1)
     # the cinema's hold lapses while the booking still believes it is live (clock skew, slow charge)
-    await Booking.get_pymongo_collection().update_one(
-        {"_id": booking.id}, {"$set": {"hold_expires_at": booking.hold_expires_at + timedelta(hours=1)}}
-    )
+    await crash_into(booking.id, hold_expires_at=booking.hold_expires_at + timedelta(hours=1))
     await asyncio.sleep(1.3)
     with pytest.raises(BookingProblem) as outcome:
         await confirm_booking(saga_deps, await Booking.get(booking.id), "tok_visa_success", gql.token)
@@ -80,7 +85,7 @@ async def test_restart_resumes_a_booking_charged_but_not_confirmed(gql, saga_dep
     await saga_deps.payments.charge(
         booking.id, booking.amount, booking.currency, "tok_visa_success", gql.token
     )
-    await Booking.get_pymongo_collection().update_one({"_id": booking.id}, {"$set": {"status": "CONFIRMING"}})
+    await crash_into(booking.id, status="CONFIRMING")
 
     outcomes = await recover_bookings(saga_deps, stale_after=timedelta(0))
 
@@ -96,7 +101,7 @@ async def test_restart_resumes_a_booking_charged_but_not_confirmed(gql, saga_dep
 async def test_restart_returns_an_uncharged_booking_to_pending(gql, saga_deps, make_showtime, user_id):
     showtime = await make_showtime()
     booking = await pending(saga_deps, user_id, showtime, ["B-4"])
-    await Booking.get_pymongo_collection().update_one({"_id": booking.id}, {"$set": {"status": "CONFIRMING"}})
+    await crash_into(booking.id, status="CONFIRMING")
     await recover_bookings(saga_deps, stale_after=timedelta(0))
     assert (await Booking.get(booking.id)).status == Status.PENDING
     assert await payments_of(saga_deps, booking) is None
@@ -108,7 +113,7 @@ async def test_restart_finishes_an_interrupted_cancellation(gql, saga_deps, make
     showtime = await make_showtime()
     booking = await pending(saga_deps, user_id, showtime, ["B-5"])
     confirmed = await confirm_booking(saga_deps, booking, "tok_visa_success", gql.token)
-    await Booking.get_pymongo_collection().update_one({"_id": booking.id}, {"$set": {"status": "CANCELLING"}})
+    await crash_into(booking.id, status="CANCELLING")
     await recover_bookings(saga_deps, stale_after=timedelta(0))
     stored = await Booking.get(confirmed.id)
     assert stored.status == Status.CANCELLED and stored.refund_id

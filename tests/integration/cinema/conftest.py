@@ -1,4 +1,8 @@
-"""Cinema integration fixtures: the real PostgreSQL database ``cinema_test`` (never the dev one)."""
+"""Cinema integration fixtures: the real PostgreSQL database ``cinema_test`` (never the dev one).
+
+Nothing is truncated: every test builds its own cinema, hall, movie and showtime, so test
+sessions (even concurrent ones) never disturb each other.
+"""
 
 import socket
 import time
@@ -20,7 +24,6 @@ from handlers.cinema.migrate import migrate
 from handlers.cinema.settings import CinemaSettings
 from handlers.common.keys import load_signing_key
 
-TABLES = "holds, showtime_seats, showtimes, movies, hall_seats, halls, cinemas"
 _names = count(1)
 
 
@@ -37,8 +40,6 @@ async def cinema_engine(cinema_settings: CinemaSettings) -> AsyncIterator[AsyncE
     await ensure_database(cinema_settings)
     await migrate(cinema_settings)
     engine = make_engine(cinema_settings)
-    async with engine.begin() as conn:
-        await conn.exec_driver_sql(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     yield engine
     await engine.dispose()
 

@@ -88,3 +88,29 @@ async def test_rabbitmq_topic_exchange_routes_by_key():
         await asyncio.wait_for(done.wait(), timeout=10)
         await asyncio.sleep(0.3)
     assert received == [{"kind": "wanted"}]
+
+
+class ProbeSeatHold(Document):
+    hold_id: Indexed(str, unique=True)
+    showtime_id: Indexed(str)
+    seat: str
+
+    class Settings:
+        name = "probe_seat_holds"
+        indexes = [[("showtime_id", 1), ("seat", 1)]]
+
+
+async def test_reconnecting_keeps_several_indexes_without_recreating_them():
+    for _ in range(3):
+        client = await connect_beanie(settings.mongo_url, "infra_test", [ProbeSeatHold])
+        await client.close()
+    client = await connect_beanie(settings.mongo_url, "infra_test", [ProbeSeatHold])
+    try:
+        names = set(await ProbeSeatHold.get_pymongo_collection().index_information())
+        assert {"hold_id_1", "showtime_id_1", "showtime_id_1_seat_1"} <= names
+        await ProbeSeatHold.delete_all()
+        await ProbeSeatHold(hold_id="h-1", showtime_id="s", seat="A-1").insert()
+        with pytest.raises(DuplicateKeyError):
+            await ProbeSeatHold(hold_id="h-1", showtime_id="s", seat="A-2").insert()
+    finally:
+        await client.close()
