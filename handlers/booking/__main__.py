@@ -4,7 +4,8 @@ import uvicorn
 
 from handlers.booking.app import create_app
 from handlers.booking.settings import BookingSettings
+from handlers.common.correlation import CorrelationIdMiddleware
 
 if __name__ == "__main__":
     settings = BookingSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    uvicorn.run(CorrelationIdMiddleware(create_app(settings)), host=settings.host, port=settings.port)

@@ -1,4 +1,8 @@
-"""cancelBooking: PENDING releases the hold; CONFIRMED refunds and frees the sold seats before the show."""
+"""cancelBooking: PENDING releases the hold; CONFIRMED refunds and frees the sold seats before the show.
+
+Both go through CANCELLING first, so a concurrent confirmBooking cannot start charging a booking
+whose seats are being released, and a cancellation interrupted half-way is finished by recovery.
+"""
 
 from handlers.booking.confirmation import expire_unpaid, hold_lapsed
 from handlers.booking.deps import SagaDeps
@@ -18,7 +22,7 @@ async def finish_cancellation(deps: SagaDeps, booking: Booking, bearer: str) -> 
         booking,
         {Status.CANCELLING},
         Status.CANCELLED,
-        "cancelled; payment refunded, seats released",
+        "cancelled; payment refunded, seats released" if refund_id else "cancelled; seats released",
         ("booking.cancelled", data),
         refund_id=refund_id,
     )
@@ -31,9 +35,8 @@ async def cancel_booking(deps: SagaDeps, booking: Booking, bearer: str) -> Booki
         if hold_lapsed(booking):
             booking = await expire_unpaid(deps, booking)
             raise BookingProblem("BOOKING_EXPIRED", "The seat hold had already expired.", booking=booking)
-        await deps.inventory.release(booking.hold_id)
-        event = ("booking.cancelled", booking.event_data(refunded=False, payment_id=None))
-        return await transition(booking, {Status.PENDING}, Status.CANCELLED, "hold released", event)
+        booking = await transition(booking, {Status.PENDING}, Status.CANCELLING, "releasing the hold")
+        return await finish_cancellation(deps, booking, bearer)
     if booking.status == Status.CONFIRMED:
         if booking.starts_at is not None and booking.starts_at <= now():
             raise BookingProblem("TOO_LATE_TO_CANCEL", "The showtime has already started.", booking=booking)

@@ -131,14 +131,14 @@ def test_cors_preflight_is_answered(gateway):
     assert simple.headers["access-control-allow-origin"] == "*"
 
 
-def test_correlation_id_reaches_every_service_log(gateway, new_user, fresh_showtime):
+@pytest.fixture(scope="module")
+def traced_correlation_id(gateway, fresh_showtime) -> str:
+    """One correlation id sent on a log-in, a seat map, a booking and a payment lookup."""
     correlation = f"e2e-{uuid.uuid4()}"
     traced = {"X-Correlation-ID": correlation}
-    user, _ = new_user()
-    login = gateway.post(
-        "/auth/token", json={"email": user["email"], "password": user["password"]}, headers=traced
-    )
-    token = login.json()["access_token"]
+    user = journey.register(gateway)
+    credentials = {"email": user["email"], "password": user["password"]}
+    token = gateway.post("/auth/token", json=credentials, headers=traced).json()["access_token"]
     auth = {**traced, **journey.bearer(token)}
     seats = gateway.get(f"/showtimes/{fresh_showtime['id']}/seats", headers=traced).json()["seats"]
     free = [seat["seat_id"] for seat in seats if seat["state"] == "available"][-1:]
@@ -150,14 +150,17 @@ def test_correlation_id_reaches_every_service_log(gateway, new_user, fresh_showt
     assert created.headers["x-correlation-id"] == correlation
     booking_id = created.json()["data"]["createBooking"]["booking"]["id"]
     gateway.get("/payments", params={"booking_id": booking_id}, headers=auth)
+    return correlation
 
+
+@pytest.mark.parametrize("service", ["gateway", "user", "cinema", "booking", "payment"])
+def test_correlation_id_reaches_the_service_log(traced_correlation_id, service):
+    spec = by_name(service)
     deadline = time.monotonic() + 10
-    missing = ["gateway", "user", "cinema", "booking", "payment"]
-    while missing and time.monotonic() < deadline:
-        missing = [name for name in missing if not _logged(by_name(name), correlation)]
+    while not _logged(spec, traced_correlation_id) and time.monotonic() < deadline:
         time.sleep(0.25)
-    assert not missing, (
-        f"correlation id {correlation} absent from the logs of {missing} ({supervisor.state_dir()})"
+    assert _logged(spec, traced_correlation_id), (
+        f"correlation id {traced_correlation_id} absent from {supervisor.log_path(spec)}"
     )
 
 

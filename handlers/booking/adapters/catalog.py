@@ -6,6 +6,7 @@ import httpx
 
 from generated.openapi import cinema as api
 from handlers.booking.errors import DependencyUnavailable
+from handlers.common.correlation import outgoing_headers
 
 PAGE = 100
 MAX_PAGES = 20
@@ -14,10 +15,11 @@ MAX_PAGES = 20
 class RestCatalog:
     def __init__(self, client: httpx.AsyncClient):
         self._client = client
+        self._titles: dict[str, str] = {}  # movie id -> title; refreshed whenever an id is missing
 
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> httpx.Response | None:
         try:
-            response = await self._client.get(path, params=params)
+            response = await self._client.get(path, params=params, headers=outgoing_headers())
         except httpx.HTTPError as exc:
             raise DependencyUnavailable(f"The cinema catalog is unavailable ({type(exc).__name__}).") from exc
         if response.status_code in (400, 404):
@@ -62,8 +64,9 @@ class RestCatalog:
         if response is None:
             return None
         showtime = _showtime(api.Showtime.model_validate(response.json()))
-        titles = {movie["id"]: movie["title"] for movie in await self.movies()}
-        return {**showtime, "movie_title": titles.get(showtime["movie_id"])}
+        if showtime["movie_id"] not in self._titles:  # the cinema API has no GET /movies/{id}
+            self._titles = {movie["id"]: movie["title"] for movie in await self.movies()}
+        return {**showtime, "movie_title": self._titles.get(showtime["movie_id"])}
 
 
 def _showtime(item: api.Showtime) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import httpx
 import jwt
 import pytest
 import uvicorn
+from pymongo import AsyncMongoClient
 from redis.asyncio import Redis
 from sqlalchemy import make_url
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -76,7 +77,12 @@ async def serve(app) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-def amqp_url() -> str:
+async def amqp_url() -> str:
+    """The vhost, and MongoDB databases emptied of earlier runs."""
+    client = AsyncMongoClient(BookingSettings().mongo_url)
+    for database in ("bookings_booking_test", "payments_booking_test", "notifications_booking_test"):
+        await client.drop_database(database)
+    await client.close()
     return ensure_vhost(VHOST)
 
 
@@ -91,6 +97,9 @@ async def cinema_engine(cinema_settings):
     await ensure_database(cinema_settings)
     await migrate(cinema_settings)
     engine = make_engine(cinema_settings)
+    async with engine.begin() as conn:  # a clean catalog per run
+        tables = "holds, showtime_seats, showtimes, movies, hall_seats, halls, cinemas"
+        await conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     yield engine
     await engine.dispose()
 

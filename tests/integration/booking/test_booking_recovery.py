@@ -3,12 +3,13 @@
 import asyncio
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from handlers.booking.adapters.inventory import GrpcSeatInventory
 from handlers.booking.adapters.payments import ClientPayments
+from handlers.booking.cancellation import cancel_booking
 from handlers.booking.confirmation import confirm_booking
 from handlers.booking.creation import create_booking
 from handlers.booking.deps import SagaDeps
@@ -155,3 +156,15 @@ async def test_inventory_down_after_charge_is_finished_by_recovery(gql, saga_dep
     await recover_bookings(saga_deps, stale_after=timedelta(0))
     assert (await Booking.get(booking.id)).status == Status.CONFIRMED
     assert (await states(gql, showtime))["B-10"] == "SOLD"
+
+
+async def test_no_cancellation_once_the_show_started(gql, saga_deps, make_showtime, user_id):
+    showtime = await make_showtime()
+    booking = await confirm_booking(
+        saga_deps, await pending(saga_deps, user_id, showtime, ["B-8"]), "tok_visa_success", gql.token
+    )
+    await crash_into(booking.id, starts_at=datetime.now(UTC) - timedelta(minutes=5))
+    with pytest.raises(BookingProblem) as outcome:
+        await cancel_booking(saga_deps, await Booking.get(booking.id), gql.token)
+    assert outcome.value.code == "TOO_LATE_TO_CANCEL"
+    assert (await Booking.get(booking.id)).status == Status.CONFIRMED

@@ -93,8 +93,20 @@ async def inventory(
     await server.wait_closed()
 
 
-def mint_token(settings: CinemaSettings, role: str = "admin") -> str:
-    kid, key = load_signing_key(settings.jwt_keys_dir)
-    now = int(time.time())
-    claims = {"iss": settings.jwt_issuer, "sub": f"{role}-1", "role": role, "iat": now, "exp": now + 600}
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+@pytest.fixture
+def bearer(cinema_settings: CinemaSettings) -> Callable[[str], dict[str, str]]:
+    """Authorization headers with a valid token of the given role."""
+
+    def headers(role: str = "admin") -> dict[str, str]:
+        kid, key = load_signing_key(cinema_settings.jwt_keys_dir)
+        now = int(time.time())
+        claims = {
+            "iss": cinema_settings.jwt_issuer,
+            "sub": f"{role}-1",
+            "role": role,
+            "iat": now,
+            "exp": now + 600,
+        }
+        return {"Authorization": f"Bearer {jwt.encode(claims, key, algorithm='RS256', headers={'kid': kid})}"}
+
+    return headers

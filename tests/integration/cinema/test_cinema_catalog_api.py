@@ -8,8 +8,6 @@ import pytest
 
 from handlers.cinema.app import create_app
 
-from .conftest import mint_token
-
 pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
@@ -23,8 +21,8 @@ async def api(cinema_settings, cinema_engine) -> AsyncIterator[httpx.AsyncClient
 
 
 @pytest.fixture
-def admin(cinema_settings) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(cinema_settings)}"}
+def admin(bearer) -> dict[str, str]:
+    return bearer("admin")
 
 
 async def create(api, admin, path: str, body: dict) -> dict:
@@ -110,12 +108,12 @@ async def test_admin_patches_cinemas_halls_and_movies(api, admin):
     assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
 
 
-async def test_writes_need_an_admin_token(api, cinema_settings):
+async def test_writes_need_an_admin_token(api, bearer):
     body = {"name": "X", "city": "Y", "address": "Z"}
     assert (await api.post("/cinemas", json=body)).status_code == 401
     bad = await api.post("/cinemas", json=body, headers={"Authorization": "Bearer not-a-jwt"})
     assert bad.status_code == 401
-    user = {"Authorization": f"Bearer {mint_token(cinema_settings, role='user')}"}
+    user = bearer("user")
     forbidden = await api.post("/cinemas", json=body, headers=user)
     assert forbidden.status_code == 403 and forbidden.headers["content-type"] == PROBLEM
 

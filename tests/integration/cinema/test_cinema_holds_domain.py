@@ -17,6 +17,8 @@ from handlers.cinema.errors import (
 )
 from handlers.cinema.seat_map import seat_map, sweep_expired
 
+RUN = uuid.uuid4().hex[:8]  # booking ids stay unique across test sessions
+
 pytestmark = pytest.mark.integration
 
 
@@ -33,10 +35,10 @@ async def test_hold_confirm_release_lifecycle(cinema_engine, make_showtime):
     held = await holds.hold_seats(cinema_engine, showtime, ["B-2", "A-10"], hold_id)
     assert held.seat_ids == ("A-10", "B-2") and held.state == "HELD"
     assert held.total_price_minor == 999 + 1499
-    confirmed = await holds.confirm_seats(cinema_engine, hold_id, "booking-1")
-    assert (confirmed.state, confirmed.booking_id) == ("CONFIRMED", "booking-1")
+    confirmed = await holds.confirm_seats(cinema_engine, hold_id, f"booking-1-{RUN}")
+    assert (confirmed.state, confirmed.booking_id) == ("CONFIRMED", f"booking-1-{RUN}")
     assert (await seat_states(cinema_engine, showtime))["A-10"] == "SOLD"
-    released, freed = await holds.release_seats(cinema_engine, booking_id="booking-1")
+    released, freed = await holds.release_seats(cinema_engine, booking_id=f"booking-1-{RUN}")
     assert released.state == "RELEASED" and freed == ["A-10", "B-2"]
     assert (await seat_states(cinema_engine, showtime))["B-2"] == "AVAILABLE"
 
@@ -46,14 +48,14 @@ async def test_unavailable_seats_are_named_exactly_and_nothing_is_held(cinema_en
     await holds.hold_seats(cinema_engine, showtime, ["A-1", "A-3"], new_id())
     sold = new_id()
     await holds.hold_seats(cinema_engine, showtime, ["A-5"], sold)
-    await holds.confirm_seats(cinema_engine, sold, "booking-2")
+    await holds.confirm_seats(cinema_engine, sold, f"booking-2-{RUN}")
     loser = new_id()
     with pytest.raises(SeatsUnavailable) as refused:
         await holds.hold_seats(cinema_engine, showtime, ["A-5", "A-4", "A-3", "A-2"], loser)
     assert refused.value.seat_ids == ["A-3", "A-5"]
     assert (await seat_states(cinema_engine, showtime))["A-4"] == "AVAILABLE"
     with pytest.raises(NotFound):
-        await holds.confirm_seats(cinema_engine, loser, "booking-3")
+        await holds.confirm_seats(cinema_engine, loser, f"booking-3-{RUN}")
 
 
 async def test_replays_and_refusals(cinema_engine, make_showtime):
@@ -64,18 +66,18 @@ async def test_replays_and_refusals(cinema_engine, make_showtime):
         await holds.hold_seats(cinema_engine, showtime, ["A-2"], hold_id)
     await holds.release_seats(cinema_engine, hold_id=hold_id)
     with pytest.raises(HoldNotConfirmable):
-        await holds.confirm_seats(cinema_engine, hold_id, "booking-4")
+        await holds.confirm_seats(cinema_engine, hold_id, f"booking-4-{RUN}")
     with pytest.raises(BadRequest):
-        await holds.release_seats(cinema_engine, hold_id=hold_id, booking_id="booking-4")
+        await holds.release_seats(cinema_engine, hold_id=hold_id, booking_id=f"booking-4-{RUN}")
 
 
 async def test_one_booking_confirms_one_hold(cinema_engine, make_showtime):
     showtime, first, second = await make_showtime(), new_id(), new_id()
     await holds.hold_seats(cinema_engine, showtime, ["A-1"], first)
     await holds.hold_seats(cinema_engine, showtime, ["A-2"], second)
-    await holds.confirm_seats(cinema_engine, first, "booking-5")
+    await holds.confirm_seats(cinema_engine, first, f"booking-5-{RUN}")
     with pytest.raises(HoldNotConfirmable):
-        await holds.confirm_seats(cinema_engine, second, "booking-5")
+        await holds.confirm_seats(cinema_engine, second, f"booking-5-{RUN}")
 
 
 async def test_expiry_ttl_policy_and_sweeper(cinema_engine, make_showtime):
@@ -88,7 +90,7 @@ async def test_expiry_ttl_policy_and_sweeper(cinema_engine, make_showtime):
     await asyncio.sleep(1.1)
     assert (await seat_states(cinema_engine, showtime))["A-1"] == "AVAILABLE"
     with pytest.raises(HoldExpired):
-        await holds.confirm_seats(cinema_engine, stale, "booking-6")
+        await holds.confirm_seats(cinema_engine, stale, f"booking-6-{RUN}")
     assert await sweep_expired(cinema_engine) >= 2
     async with cinema_engine.connect() as conn:
         rows = await conn.exec_driver_sql(
@@ -99,4 +101,4 @@ async def test_expiry_ttl_policy_and_sweeper(cinema_engine, make_showtime):
         state = await conn.exec_driver_sql("SELECT state FROM holds WHERE hold_id = $1", (stale,))
         assert state.scalar_one() == "EXPIRED"
     with pytest.raises(HoldExpired):
-        await holds.confirm_seats(cinema_engine, stale, "booking-6")
+        await holds.confirm_seats(cinema_engine, stale, f"booking-6-{RUN}")

@@ -11,6 +11,8 @@ from grpclib import GRPCError, Status
 from generated.proto.cinema import v1 as pb
 from handlers.cinema.inventory_client import SeatsUnavailableError
 
+RUN = uuid.uuid4().hex[:8]  # booking ids stay unique across test sessions
+
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROWS = [{"label": label, "seat_count": 10} for label in "ABC"]
@@ -132,7 +134,7 @@ async def test_confirm_and_release_reject_nothing_but_documented_statuses(invent
     showtime = await make_showtime(ROWS)
     hold_id = str(uuid.uuid4())
     await inventory.hold_seats(showtime, SEATS[:3], hold_id)
-    calls = [inventory.confirm_seats(hold_id, "booking-x") for _ in range(50)]
+    calls = [inventory.confirm_seats(hold_id, f"booking-x-{RUN}") for _ in range(50)]
     calls += [inventory.release_seats(hold_id=hold_id) for _ in range(50)]
     random.Random(3).shuffle(calls)
     outcomes = await asyncio.gather(*calls, return_exceptions=True)
@@ -148,7 +150,9 @@ async def test_concurrent_retries_of_one_hold_id_get_the_same_hold(inventory, ma
         *(inventory.hold_seats(showtime, ["C-1", "C-2"], hold_id) for _ in range(100))
     )
     assert len({(h.hold_id, tuple(h.seat_ids), h.held_until) for h in holds}) == 1
-    confirmed = await asyncio.gather(*(inventory.confirm_seats(hold_id, "booking-retry") for _ in range(50)))
+    confirmed = await asyncio.gather(
+        *(inventory.confirm_seats(hold_id, f"booking-retry-{RUN}") for _ in range(50))
+    )
     assert {h.state for h in confirmed} == {pb.HoldState.CONFIRMED}
     async with cinema_engine.connect() as conn:
         count = await conn.exec_driver_sql("SELECT count(*) FROM holds WHERE hold_id = $1", (hold_id,))

@@ -12,6 +12,8 @@ from generated.proto.cinema import v1 as pb
 from handlers.cinema.inventory_client import SeatsUnavailableError
 from handlers.cinema.seat_map import sweep_expired
 
+RUN = uuid.uuid4().hex[:8]  # booking ids stay unique across test sessions
+
 pytestmark = pytest.mark.integration
 
 
@@ -93,9 +95,9 @@ async def test_expired_hold_is_free_for_others_and_cannot_be_confirmed(
 async def test_confirm_refuses_another_booking_and_reused_hold_ids(inventory, make_showtime):
     showtime, hold_id = await make_showtime(), new_id()
     await inventory.hold_seats(showtime, ["B-1"], hold_id)
-    await inventory.confirm_seats(hold_id, "booking-1")
+    await inventory.confirm_seats(hold_id, f"booking-1-{RUN}")
     with pytest.raises(GRPCError) as other_booking:
-        await inventory.confirm_seats(hold_id, "booking-2")
+        await inventory.confirm_seats(hold_id, f"booking-2-{RUN}")
     assert other_booking.value.status == Status.FAILED_PRECONDITION
     with pytest.raises(GRPCError) as reused:
         await inventory.hold_seats(showtime, ["B-2"], hold_id)
@@ -138,8 +140,8 @@ async def test_bad_hold_requests_get_their_documented_status(
 
 async def test_bad_confirm_release_and_map_requests_get_their_documented_status(inventory):
     cases = [
-        (inventory.confirm_seats(new_id(), "booking-1"), Status.NOT_FOUND),
-        (inventory.confirm_seats("", "booking-1"), Status.INVALID_ARGUMENT),
+        (inventory.confirm_seats(new_id(), f"booking-1-{RUN}"), Status.NOT_FOUND),
+        (inventory.confirm_seats("", f"booking-1-{RUN}"), Status.INVALID_ARGUMENT),
         (inventory.confirm_seats(new_id(), ""), Status.INVALID_ARGUMENT),
         (inventory.release_seats(), Status.INVALID_ARGUMENT),
         (inventory.release_seats(hold_id=""), Status.INVALID_ARGUMENT),

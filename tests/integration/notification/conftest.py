@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import aio_pika
 import pytest
 import uvicorn
+from pymongo import AsyncMongoClient
 
 from handlers.notification.app import create_app
 from handlers.notification.settings import NotificationSettings
@@ -41,6 +42,9 @@ def settings(amqp_url, tmp_path_factory) -> NotificationSettings:
 
 @pytest.fixture(scope="session")
 async def worker_url(settings) -> AsyncIterator[str]:
+    client = AsyncMongoClient(settings.mongo_url)
+    await client.drop_database(settings.mongo_db)
+    await client.close()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))

@@ -8,8 +8,13 @@ from datetime import UTC, datetime
 import aio_pika
 import httpx
 import pytest
+from redis.asyncio import Redis
 
+from generated.events import models as ev
+from handlers.notification.channels import SimulatedChannels
+from handlers.notification.dedupe import EventDedupe
 from handlers.notification.models import Contact, Notification
+from handlers.notification.service import NotificationService
 
 pytestmark = pytest.mark.integration
 
@@ -113,3 +118,35 @@ async def test_poison_message_is_dead_lettered_and_does_not_block_the_queue(work
     assert len(dead) == 2
     assert dead[0].body == b"{not json"
     assert dead[0].headers["x-death"][0]["queue"] == "notification.payment.failed"
+
+
+class SmsOutage(SimulatedChannels):
+    """The SMS gateway fails the first time: after the email went out."""
+
+    def __init__(self, outbox_dir):
+        super().__init__(outbox_dir)
+        self.failed = False
+
+    async def send(self, event_id, event_type, user_id, message):
+        if message.channel == "sms" and not self.failed:
+            self.failed = True
+            raise ConnectionError("sms gateway down")
+        return await super().send(event_id, event_type, user_id, message)
+
+
+async def test_a_failure_half_way_does_not_mark_the_event_done(worker_url, settings, tmp_path):
+    redis = Redis.from_url(settings.redis_url)
+    dedupe = EventDedupe(redis, f"half-way:{uuid.uuid4().hex}:", done_ttl=60, claim_ttl=60)
+    service = NotificationService(dedupe, SmsOutage(tmp_path))
+    event = registered(f"u-{uuid.uuid4().hex[:8]}")
+    data = ev.UserRegisteredData(**event["data"])
+    try:
+        with pytest.raises(ConnectionError):
+            await service.handle(event["event_id"], "user.registered", data)
+        assert [row.channel for row in await rows_for(event["event_id"], 1, within=0)] == ["email"]
+        assert await service.handle(event["event_id"], "user.registered", data) is True  # redelivery
+        assert await service.handle(event["event_id"], "user.registered", data) is False  # now a duplicate
+    finally:
+        await redis.aclose()
+    rows = await Notification.find({"event_id": event["event_id"]}).to_list()
+    assert sorted(row.channel for row in rows) == ["email", "sms"]
