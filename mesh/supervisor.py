@@ -41,7 +41,7 @@ def running_pid(spec: ProcessSpec) -> int | None:
     return pid if spec.module.encode() in cmdline else None
 
 
-def healthy(spec: ProcessSpec, timeout: float = 1.0) -> bool:
+def healthy(spec: ProcessSpec, timeout: float = 3.0) -> bool:
     try:
         return httpx.get(spec.health_url, timeout=timeout).status_code == 200
     except httpx.HTTPError:

@@ -12,6 +12,7 @@ from handlers.cinema.grpc_server import start_server
 from handlers.cinema.migrate import migrate
 from handlers.cinema.seat_map import run_sweeper
 from handlers.cinema.settings import CinemaSettings
+from handlers.common.correlation import CorrelationIdMiddleware
 
 
 async def serve(settings: CinemaSettings) -> None:
@@ -19,7 +20,9 @@ async def serve(settings: CinemaSettings) -> None:
     engine = make_engine(settings)
     grpc_server = await start_server(engine, settings)
     sweeper = asyncio.create_task(run_sweeper(engine, settings.sweep_interval_seconds))
-    config = uvicorn.Config(create_app(settings, engine), host=settings.host, port=settings.http_port)
+    config = uvicorn.Config(
+        CorrelationIdMiddleware(create_app(settings, engine)), host=settings.host, port=settings.http_port
+    )
     try:
         await uvicorn.Server(config).serve()
     finally:

@@ -62,7 +62,7 @@ def test_a_process_dying_at_start_is_reported_with_its_log(spec, env):
 
 def test_second_up_on_a_running_mesh_says_so_and_does_nothing(spec, monkeypatch, capsys):
     monkeypatch.setattr(cli, "ALL", (spec,))
-    monkeypatch.setattr(supervisor, "healthy", lambda _spec, timeout=1.0: True)
+    monkeypatch.setattr(supervisor, "healthy", lambda _spec, timeout=3.0: True)
     monkeypatch.setattr(supervisor, "running_pid", lambda _spec: 4242)
     monkeypatch.setattr(ProcessSpec, "present", lambda self: True)
     monkeypatch.setattr(cli.subprocess, "run", lambda *a, **k: pytest.fail("infra must not be touched"))
