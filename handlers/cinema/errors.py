@@ -15,6 +15,7 @@ __all__ = [
     "NotFound",
     "OverlappingShowtime",
     "SeatsUnavailable",
+    "ShowtimeStarted",
     "Unprocessable",
 ]
 
@@ -41,3 +42,7 @@ class HoldIdReused(Conflict):
 
 class OverlappingShowtime(Conflict):
     slug, title = "overlapping-showtime", "Overlapping Showtime"
+
+
+class ShowtimeStarted(Conflict):
+    slug, title = "showtime-started", "Showtime Started"

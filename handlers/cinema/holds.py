@@ -14,6 +14,7 @@ from handlers.cinema.errors import (
     HoldNotConfirmable,
     NotFound,
     SeatsUnavailable,
+    ShowtimeStarted,
 )
 from handlers.cinema.inventory_rules import HoldView
 from handlers.cinema.layout import seat_price
@@ -41,7 +42,11 @@ async def hold_seats(
         inserted = (await conn.exec_driver_sql(sql.INSERT_HOLD, (hold_id, showtime_id, seats, ttl))).first()
         if inserted is None:
             raise NotFound(f"Showtime {showtime_id} does not exist.")
-        base_price, _currency, held_until, already_taken = inserted
+        base_price, _currency, started, held_until, already_taken = inserted
+        if started:
+            raise ShowtimeStarted(
+                f"Showtime {showtime_id} has already started; its seats can no longer be held."
+            )
         if held_until is None:
             return await _replayed(conn, hold_id, showtime_id, seats)
         if already_taken:

@@ -13,18 +13,20 @@ HOLD_COLUMNS = (
 # Also reports the seats already taken in the statement's snapshot, so a request that must fail
 # fails fast, without queueing for row locks; a request that may succeed decides under LOCK_SEATS.
 INSERT_HOLD = """
-WITH st AS (SELECT id, base_price_minor, currency FROM showtimes WHERE id = $2),
+WITH st AS (
+    SELECT id, base_price_minor, currency, starts_at <= clock_timestamp() AS started
+    FROM showtimes WHERE id = $2),
 ins AS (
     INSERT INTO holds (hold_id, showtime_id, seat_ids, state, held_until, currency)
     SELECT $1, st.id, $3::varchar[], 'HELD', clock_timestamp() + $4::int * interval '1 second', st.currency
-    FROM st
+    FROM st WHERE NOT st.started
     ON CONFLICT (hold_id) DO NOTHING
     RETURNING held_until),
 taken AS (
     SELECT coalesce(array_agg(seat_id ORDER BY seat_id), '{}') AS seat_ids FROM showtime_seats
     WHERE showtime_id = $2 AND seat_id = ANY($3::varchar[])
       AND (state = 'SOLD' OR (state = 'HELD' AND held_until > clock_timestamp())))
-SELECT st.base_price_minor, st.currency, ins.held_until, taken.seat_ids
+SELECT st.base_price_minor, st.currency, st.started, ins.held_until, taken.seat_ids
 FROM st LEFT JOIN ins ON true CROSS JOIN taken
 """
 

@@ -1,4 +1,8 @@
-"""Charges: ask the processor once, log the call, store the payment with its event in one insert."""
+"""Charges: ask the processor once, log the call, store the payment with its event in one insert.
+
+The payment's id comes from its idempotency key: a run that takes over an abandoned key finds
+the payment the dead run already stored and answers with it instead of charging again.
+"""
 
 from generated.events.models import PaymentFailedData, PaymentSucceededData
 from generated.openapi.payment import PaymentRequest
@@ -7,14 +11,21 @@ from handlers.common.problems import Unprocessable
 from handlers.payment.idempotency import Response
 from handlers.payment.models import Payment, TransactionLogEntry
 from handlers.payment.processor import SimulatedProcessor
-from handlers.payment.views import payment_view
+from handlers.payment.views import payment_view, payment_views
 
 
-async def charge(principal: Principal, request: PaymentRequest, processor: SimulatedProcessor) -> Response:
+async def charge(
+    principal: Principal, request: PaymentRequest, processor: SimulatedProcessor, resource_id: str
+) -> Response:
+    stored = await Payment.get(f"pay_{resource_id}")
+    if stored is not None:
+        [view] = await payment_views([stored])
+        return 201, view
     if not processor.knows(request.payment_token):
         raise Unprocessable("The payment token is not known to the processor; nothing was charged.")
     outcome = await processor.charge(request.payment_token)
     payment = Payment(
+        id=f"pay_{resource_id}",
         booking_id=request.booking_id,
         user_id=principal.user_id,
         amount=request.amount,

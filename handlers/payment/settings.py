@@ -14,5 +14,6 @@ class PaymentSettings(ServiceSettings):
     processor_latency_ms: int = 0  # added to every simulated processor call
     processor_timeout_seconds: float = 2.0  # how long a call may take; `tok_timeout` never answers
     idempotency_wait_seconds: float = 10.0  # how long a same-key request waits for the first one
+    idempotency_lease_seconds: float = 60.0  # an older unfinished claim was abandoned: take it over
     validate_responses: bool = False
     outbox_relay: bool = True  # publish recorded events to RabbitMQ (tests turn it off)

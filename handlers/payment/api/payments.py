@@ -18,8 +18,9 @@ async def create(body: dict, token_info: dict, settings: PaymentSettings, proces
         "payments",
         idempotency_key(),
         body,
-        lambda: charges.charge(principal, payment_request, processor),
+        lambda resource_id: charges.charge(principal, payment_request, processor, resource_id),
         settings.idempotency_wait_seconds,
+        settings.idempotency_lease_seconds,
     )
     return replayable(result)
 

@@ -18,7 +18,8 @@ async def create(
         f"refunds:{payment_id}",
         idempotency_key(),
         body,
-        lambda: refunds.refund(principal, payment_id, refund_request, processor),
+        lambda resource_id: refunds.refund(principal, payment_id, refund_request, processor, resource_id),
         settings.idempotency_wait_seconds,
+        settings.idempotency_lease_seconds,
     )
     return replayable(result)

@@ -14,6 +14,7 @@ from handlers.cinema.errors import (
     HoldNotConfirmable,
     NotFound,
     SeatsUnavailable,
+    ShowtimeStarted,
 )
 from handlers.cinema.seat_map import seat_map, sweep_expired
 
@@ -102,3 +103,19 @@ async def test_expiry_ttl_policy_and_sweeper(cinema_engine, make_showtime):
         assert state.scalar_one() == "EXPIRED"
     with pytest.raises(HoldExpired):
         await holds.confirm_seats(cinema_engine, stale, f"booking-6-{RUN}")
+
+
+async def test_seats_of_a_started_showtime_cannot_be_held(cinema_engine, make_showtime):
+    showtime = await make_showtime()
+    async with cinema_engine.begin() as conn:
+        await conn.exec_driver_sql(
+            "UPDATE showtimes SET starts_at = now() - interval '5 minutes', "
+            "ends_at = now() + interval '95 minutes' WHERE id = $1",
+            (showtime,),
+        )
+    with pytest.raises(ShowtimeStarted, match="already started"):
+        await holds.hold_seats(cinema_engine, showtime, ["A-1"], new_id())
+    assert (await seat_states(cinema_engine, showtime))["A-1"] == "AVAILABLE"
+    async with cinema_engine.connect() as conn:
+        stored = await conn.exec_driver_sql("SELECT count(*) FROM holds WHERE showtime_id = $1", (showtime,))
+        assert stored.scalar() == 0

@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -130,3 +131,22 @@ async def test_wrong_method_lists_every_allowed_one(payment_api):
     response = await payment_api.delete("/payments")
     assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD, POST"
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_charge_whose_process_died_before_answering_is_not_charged_twice(
+    charge, alice, payment_db, booking_id
+):
+    key = uuid.uuid4().hex
+    first = await charge(alice, key=key)
+    assert first.status_code == 201, first.text
+    # What a crash between storing the payment and storing the response leaves behind:
+    abandoned = {"state": "in_progress", "status_code": None, "response": None}
+    abandoned["created_at"] = datetime.now(UTC) - timedelta(minutes=5)
+    await payment_db["idempotency_keys"].update_one(
+        {"user_id": first.json()["user_id"], "key": key}, {"$set": abandoned}
+    )
+    retried = await charge(alice, key=key)
+    assert retried.status_code == 201, retried.text
+    assert retried.json()["id"] == first.json()["id"]
+    assert await payment_db["payments"].count_documents({"booking_id": booking_id}) == 1
+    assert await payment_db["transaction_log"].count_documents({"payment_id": first.json()["id"]}) == 1

@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -71,3 +72,20 @@ async def test_a_failed_payment_cannot_be_refunded(charge, refund, alice):
 
 async def test_refund_of_an_unknown_payment_is_404(refund, alice):
     assert (await refund(alice, payment_id=f"pay_{uuid.uuid4().hex}")).status_code == 404
+
+
+async def test_a_refund_whose_process_died_before_answering_is_not_made_twice(
+    refund, payment_api, alice, payment, payment_db
+):
+    key = uuid.uuid4().hex
+    first = await refund(alice, key=key, amount=500)
+    assert first.status_code == 201, first.text
+    # What a crash between storing the refund and storing the response leaves behind:
+    abandoned = {"state": "in_progress", "status_code": None, "response": None}
+    abandoned["created_at"] = datetime.now(UTC) - timedelta(minutes=5)
+    await payment_db["idempotency_keys"].update_one({"key": key}, {"$set": abandoned})
+    retried = await refund(alice, key=key, amount=500)
+    assert retried.status_code == 201, retried.text
+    assert retried.json()["id"] == first.json()["id"]
+    shown = (await payment_api.get(f"/payments/{payment['id']}", headers=alice)).json()
+    assert shown["refunded_amount"] == 500
