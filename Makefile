@@ -40,6 +40,7 @@ lint: install
 	scripts/lint.sh
 
 test: install infra keys
+	scripts/lint.sh
 	scripts/run_tests.sh
 
 test-unit: install

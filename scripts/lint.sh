@@ -17,6 +17,7 @@ check() {  # check LABEL COMMAND...
 }
 
 check "ruff (handlers mesh bench scripts tests)" ruff check handlers mesh bench scripts tests
+check "ruff format --check (handlers mesh bench scripts tests)" ruff format --check handlers mesh bench scripts tests
 for spec in contracts/openapi/*.yaml; do
   [ "$(basename "$spec")" = components.yaml ] && continue
   check "openapi-spec-validator $spec" openapi-spec-validator "$spec"

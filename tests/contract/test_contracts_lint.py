@@ -56,7 +56,9 @@ def test_proto_passes_buf_lint():
 
 
 def test_asyncapi_validates():
-    result = run("scripts/asyncapi.sh", "validate", "contracts/asyncapi/events.yaml", "--fail-severity", "error")
+    result = run(
+        "scripts/asyncapi.sh", "validate", "contracts/asyncapi/events.yaml", "--fail-severity", "error"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
