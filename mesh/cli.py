@@ -16,10 +16,6 @@ def say(message: str) -> None:
 
 
 def up(skip_infra: bool = False) -> int:
-    missing = [spec.name for spec in ALL if not spec.present()]
-    if missing:
-        say(f"cannot start: no code yet for {', '.join(missing)}")
-        return 1
     running = [spec for spec in ALL if supervisor.healthy(spec)]
     for spec in running:
         if supervisor.running_pid(spec) is None:

@@ -4,7 +4,6 @@ Every process is ``python -m <module>`` from the repository root. Ports are the 
 defaults (their settings classes); ``MESH_`` variables are not needed for a local run.
 """
 
-import importlib.util
 from dataclasses import dataclass, field
 
 GATEWAY_URL = "http://127.0.0.1:8000"
@@ -24,13 +23,6 @@ class ProcessSpec:
     @property
     def health_url(self) -> str:
         return f"{self.url}/health"
-
-    def present(self) -> bool:
-        """Whether the code of this process exists yet (``handlers.<service>.__main__``)."""
-        try:
-            return importlib.util.find_spec(f"{self.module}.__main__") is not None
-        except ModuleNotFoundError:
-            return False
 
 
 SERVICES = (

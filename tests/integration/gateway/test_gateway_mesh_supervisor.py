@@ -64,7 +64,6 @@ def test_second_up_on_a_running_mesh_says_so_and_does_nothing(spec, monkeypatch,
     monkeypatch.setattr(cli, "ALL", (spec,))
     monkeypatch.setattr(supervisor, "healthy", lambda _spec, timeout=3.0: True)
     monkeypatch.setattr(supervisor, "running_pid", lambda _spec: 4242)
-    monkeypatch.setattr(ProcessSpec, "present", lambda self: True)
     monkeypatch.setattr(cli.subprocess, "run", lambda *a, **k: pytest.fail("infra must not be touched"))
     monkeypatch.setattr(supervisor, "start", lambda *a, **k: pytest.fail("nothing may be started"))
     assert cli.up() == 0
