@@ -1,23 +1,13 @@
 """``create_app(settings)``: the user service as an ASGI app (connexion 3, MongoDB via beanie)."""
 
-from contextlib import AsyncExitStack, asynccontextmanager
-
 from connexion import AsyncApp
-from connexion.middleware import MiddlewarePosition
 from pymongo import AsyncMongoClient
 
-from handlers.common.context import ContextValues
-from handlers.common.method_guard import MethodGuard, declared_methods
 from handlers.common.mongo import connect_beanie
-from handlers.common.outbox_relay import running_outbox_relay
-from handlers.common.problems import install_problem_handlers
-from handlers.common.settings import REPO_ROOT
-from handlers.common.validation import VALIDATOR_MAP
+from handlers.common.mongo_rest_app import contract_app, mongo_lifespan
 from handlers.user.accounts import ensure_admin_from_settings
 from handlers.user.models import DOCUMENT_MODELS, User
 from handlers.user.settings import UserSettings
-
-SPEC_DIR = REPO_ROOT / "contracts" / "openapi"
 
 
 async def connect(settings: UserSettings) -> AsyncMongoClient:
@@ -27,31 +17,10 @@ async def connect(settings: UserSettings) -> AsyncMongoClient:
 
 def create_app(settings: UserSettings | None = None) -> AsyncApp:
     settings = settings or UserSettings()
-
-    @asynccontextmanager
-    async def lifespan(_app):
-        client = await connect(settings)
-        try:
-            await ensure_admin_from_settings(settings)
-            async with AsyncExitStack() as stack:
-                if settings.outbox_relay:
-                    await stack.enter_async_context(running_outbox_relay(settings.amqp_url, [User]))
-                yield
-        finally:
-            await client.close()
-
-    app = AsyncApp(__name__, specification_dir=SPEC_DIR, lifespan=lifespan)
-    app.add_api(
-        "user.yaml",
-        strict_validation=True,
-        validate_responses=settings.validate_responses,
-        validator_map=VALIDATOR_MAP,
+    lifespan = mongo_lifespan(
+        lambda: connect(settings),
+        settings.amqp_url if settings.outbox_relay else None,
+        [User],
+        on_start=lambda: ensure_admin_from_settings(settings),
     )
-    install_problem_handlers(app)
-    app.add_middleware(
-        MethodGuard,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        routes=declared_methods(SPEC_DIR / "user.yaml"),
-    )
-    app.add_middleware(ContextValues, position=MiddlewarePosition.BEFORE_EXCEPTION, settings=settings)
-    return app
+    return contract_app(__name__, "user.yaml", lifespan, settings.validate_responses, settings=settings)
