@@ -11,10 +11,17 @@ from handlers.booking.models import Booking
 from handlers.common.auth import Principal
 
 TOKEN_PATTERN = re.compile(r"^tok_[a-z0-9_]{1,64}$")
+BOOKING_ID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 async def owned_booking(principal: Principal, booking_id: str) -> Booking | None:
-    """The caller's booking, or None (also when it belongs to someone else: no existence leak)."""
+    """The caller's booking, or None (also when it belongs to someone else: no existence leak).
+
+    An id that is no booking id is not looked up: MongoDB on PostgreSQL (FerretDB) fails on
+    strings such as NUL bytes.
+    """
+    if not BOOKING_ID_PATTERN.fullmatch(booking_id):
+        return None
     booking = await Booking.get(booking_id)
     if booking is None or booking.user_id != principal.user_id:
         return None

@@ -9,11 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from handlers.cinema.grpc_service import SeatInventoryService
 from handlers.cinema.holds import TtlPolicy
 from handlers.cinema.settings import CinemaSettings
+from handlers.common.grpc_correlation import log_calls
 
 
 def build_server(engine: AsyncEngine, settings: CinemaSettings) -> Server:
     policy = TtlPolicy(settings.hold_ttl_default_seconds, settings.hold_ttl_max_seconds)
-    return Server([SeatInventoryService(engine, policy), Health()])
+    server = Server([SeatInventoryService(engine, policy), Health()])
+    log_calls(server)
+    return server
 
 
 async def start_server(

@@ -14,6 +14,7 @@ from grpclib import GRPCError, Status
 from grpclib.client import Channel
 
 from generated.proto.cinema import v1 as pb
+from handlers.common.grpc_correlation import send_correlation_id
 
 UNAVAILABLE_PREFIX = "seats unavailable: "
 
@@ -34,6 +35,7 @@ def _refined(error: GRPCError) -> GRPCError:
 class InventoryClient:
     def __init__(self, host: str = "127.0.0.1", port: int = 50051, timeout_seconds: float = 5.0):
         self._channel = Channel(host, port)
+        send_correlation_id(self._channel)
         self._stub = pb.SeatInventoryServiceStub(self._channel)
         self._timeout = timeout_seconds
 

@@ -8,6 +8,8 @@ code that calls another service during the request.
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,7 +29,22 @@ def outgoing_headers() -> dict[str, str]:
     return {CORRELATION_HEADER: value} if value else {}
 
 
-def _ensure_output() -> None:
+@contextmanager
+def correlation_id_bound(value: str | None) -> Iterator[None]:
+    """``current_correlation_id()`` is ``value`` inside the block (per task, via a context variable)."""
+    token = _current.set(value)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def set_correlation_id_of_task(value: str | None) -> None:
+    """Bind ``value`` for the rest of the current task (a gRPC call's task ends with the call)."""
+    _current.set(value)
+
+
+def ensure_access_log() -> None:
     """Log lines must reach stderr even when the process configured no logging (plain uvicorn.run)."""
     if logger.handlers or logging.getLogger().handlers:
         return
@@ -41,7 +58,7 @@ def _ensure_output() -> None:
 class CorrelationIdMiddleware:
     def __init__(self, app: ASGIApp):
         self.app = app
-        _ensure_output()
+        ensure_access_log()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,7 +66,6 @@ class CorrelationIdMiddleware:
             return
         header = CORRELATION_HEADER.lower().encode()
         value = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == header), None)
-        token = _current.set(value)
         status = [500]
 
         async def send_with_status(message: Message) -> None:
@@ -57,15 +73,15 @@ class CorrelationIdMiddleware:
                 status[0] = message["status"]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            if scope.get("path") != "/health":
-                logger.info(
-                    "%s %s -> %s correlation_id=%s",
-                    scope.get("method"),
-                    scope.get("path"),
-                    status[0],
-                    value or "-",
-                )
-            _current.reset(token)
+        with correlation_id_bound(value):
+            try:
+                await self.app(scope, receive, send_with_status)
+            finally:
+                if scope.get("path") != "/health":
+                    logger.info(
+                        "%s %s -> %s correlation_id=%s",
+                        scope.get("method"),
+                        scope.get("path"),
+                        status[0],
+                        value or "-",
+                    )

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from generated.openapi.payment import Payment, PaymentList, Refund
+from handlers.common.correlation import outgoing_headers
 
 
 class PaymentError(Exception):
@@ -123,7 +124,10 @@ class PaymentClient:
     ) -> Any:
         try:
             response = await self._http.request(
-                method, path, headers={"Authorization": f"Bearer {token}", **(headers or {})}, **kwargs
+                method,
+                path,
+                headers={"Authorization": f"Bearer {token}", **outgoing_headers(), **(headers or {})},
+                **kwargs,
             )
         except httpx.HTTPError as exc:
             raise PaymentUnavailable(f"payment service unreachable: {exc!r}") from exc

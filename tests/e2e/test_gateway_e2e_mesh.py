@@ -151,19 +151,28 @@ def traced_correlation_id(gateway, fresh_showtime) -> str:
 @pytest.mark.parametrize("service", ["gateway", "user", "cinema", "booking", "payment"])
 def test_correlation_id_reaches_the_service_log(traced_correlation_id, service):
     spec = by_name(service)
-    deadline = time.monotonic() + 10
-    while not _logged(spec, traced_correlation_id) and time.monotonic() < deadline:
-        time.sleep(0.25)
     assert _logged(spec, traced_correlation_id), (
         f"correlation id {traced_correlation_id} absent from {supervisor.log_path(spec)}"
     )
 
 
-def _logged(spec, needle: str) -> bool:
-    try:
-        return needle in supervisor.log_path(spec).read_text(errors="replace")
-    except FileNotFoundError:
-        return False
+def test_correlation_id_crosses_grpc_into_the_seat_inventory_log(traced_correlation_id):
+    spec = by_name("cinema")
+    line = f"HoldSeats -> OK correlation_id={traced_correlation_id}"
+    assert _logged(spec, line), f"{line!r} absent from {supervisor.log_path(spec)}"
+
+
+def _logged(spec, needle: str, wait_seconds: float = 10) -> bool:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            if needle in supervisor.log_path(spec).read_text(errors="replace"):
+                return True
+        except FileNotFoundError:
+            pass
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.25)
 
 
 async def _book(client: httpx.AsyncClient, token: str, showtime_id, seat_ids: list[str]) -> dict:

@@ -138,6 +138,16 @@ async def test_another_user_never_sees_the_booking(gql, other_gql, make_showtime
     assert [item["id"] for item in mine["data"]["myBookings"]] == [booking["id"]]
 
 
+@pytest.mark.parametrize(
+    "booking_id", ["\x00", "not-a-booking", "0" * 36, "00000000-0000-0000-0000-000000000000"]
+)
+async def test_an_id_that_names_no_booking_is_not_found_never_an_error(gql, booking_id):
+    seen = await gql("query($b: ID!) { booking(id: $b) { id } }", b=booking_id)
+    assert seen == {"data": {"booking": None}}, seen
+    cancel = (await gql(CANCEL, b=booking_id))["data"]["cancelBooking"]
+    assert cancel["error"]["code"] == "NOT_FOUND"
+
+
 async def test_user_fields_need_a_valid_token(booking_url, anonymous_gql):
     result = await anonymous_gql("{ myBookings { id } }")
     assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
