@@ -24,6 +24,7 @@ from handlers.cinema.grpc_server import start_server
 from handlers.cinema.inventory_client import InventoryClient, SeatsUnavailableError
 from handlers.cinema.migrate import migrate
 from handlers.cinema.settings import CinemaSettings
+from handlers.common.service_token import ServiceToken
 
 OPERATIONS = 1500  # hold + confirm pairs per throughput run
 CONCURRENCY = 32
@@ -128,7 +129,9 @@ async def main() -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = await start_server(engine, settings, sock=sock)
-    clients = [InventoryClient("127.0.0.1", sock.getsockname()[1], timeout_seconds=60) for _ in range(10)]
+    token = ServiceToken(settings, "service:bench")
+    port = sock.getsockname()[1]
+    clients = [InventoryClient("127.0.0.1", port, timeout_seconds=60, token=token) for _ in range(10)]
     pool = await asyncpg.create_pool(
         url.set(drivername="postgresql").render_as_string(False), min_size=20, max_size=20
     )

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from handlers.booking.adapters.catalog import RestCatalog
-from handlers.booking.adapters.credentials import SigningCredentials
+from handlers.booking.adapters.credentials import SERVICE_SUBJECT, SigningCredentials
 from handlers.booking.adapters.inventory import GrpcSeatInventory
 from handlers.booking.adapters.payments import ClientPayments
 from handlers.booking.deps import SagaDeps
@@ -32,6 +32,7 @@ from handlers.cinema.inventory_client import InventoryClient
 from handlers.common.auth import TokenVerifier
 from handlers.common.mongo import connect_beanie
 from handlers.common.outbox_relay import running_outbox_relay
+from handlers.common.service_token import ServiceToken
 from handlers.payment.client import PaymentClient
 
 
@@ -42,7 +43,11 @@ async def _real_deps(settings: BookingSettings) -> AsyncIterator[SagaDeps]:
     async with (
         httpx.AsyncClient(base_url=settings.cinema_url, timeout=timeout) as cinema,
         PaymentClient(settings.payment_url, timeout=settings.http_timeout_seconds) as payment,
-        InventoryClient(*grpc_address, timeout_seconds=settings.grpc_deadline_seconds) as grpc,
+        InventoryClient(
+            *grpc_address,
+            timeout_seconds=settings.grpc_deadline_seconds,
+            token=ServiceToken(settings, SERVICE_SUBJECT),
+        ) as grpc,
     ):
         yield SagaDeps(
             inventory=GrpcSeatInventory(grpc),

@@ -6,16 +6,19 @@ from grpclib.health.service import Health
 from grpclib.server import Server
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from handlers.cinema.grpc_auth import require_bearer_tokens
 from handlers.cinema.grpc_service import SeatInventoryService
 from handlers.cinema.holds import TtlPolicy
 from handlers.cinema.settings import CinemaSettings
+from handlers.common.auth import TokenVerifier
 from handlers.common.grpc_correlation import log_calls
 
 
 def build_server(engine: AsyncEngine, settings: CinemaSettings) -> Server:
     policy = TtlPolicy(settings.hold_ttl_default_seconds, settings.hold_ttl_max_seconds)
     server = Server([SeatInventoryService(engine, policy), Health()])
-    log_calls(server)
+    log_calls(server)  # first, so that refused calls are logged too
+    require_bearer_tokens(server, TokenVerifier.from_settings(settings))
     return server
 
 

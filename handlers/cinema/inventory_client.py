@@ -1,6 +1,7 @@
 """Async client of the cinema seat inventory, for other services (booking).
 
-    async with InventoryClient("127.0.0.1", 50051) as inventory:
+    token = ServiceToken(settings, "service:booking")  # handlers.common.service_token
+    async with InventoryClient("127.0.0.1", 50051, token=token) as inventory:
         hold = await inventory.hold_seats(showtime_id, ["A-1", "A-2"], hold_id=str(uuid4()))
         await inventory.confirm_seats(hold.hold_id, booking_id)
 
@@ -8,10 +9,12 @@ Errors arrive as ``grpclib.GRPCError``; refused seats as ``SeatsUnavailableError
 ``GRPCError`` with status FAILED_PRECONDITION) carrying the exact ``seat_ids``.
 """
 
+from collections.abc import Callable
 from types import TracebackType
 
 from grpclib import GRPCError, Status
 from grpclib.client import Channel
+from grpclib.events import SendRequest, listen
 
 from generated.proto.cinema import v1 as pb
 from handlers.common.grpc_correlation import send_correlation_id
@@ -25,6 +28,13 @@ class SeatsUnavailableError(GRPCError):
         self.seat_ids = seat_ids
 
 
+def send_bearer_token(channel: Channel, token: Callable[[], str]) -> None:
+    async def add_metadata(event: SendRequest) -> None:
+        event.metadata["authorization"] = f"Bearer {token()}"
+
+    listen(channel, SendRequest, add_metadata)
+
+
 def _refined(error: GRPCError) -> GRPCError:
     message = error.message or ""
     if error.status is Status.FAILED_PRECONDITION and message.startswith(UNAVAILABLE_PREFIX):
@@ -33,9 +43,19 @@ def _refined(error: GRPCError) -> GRPCError:
 
 
 class InventoryClient:
-    def __init__(self, host: str = "127.0.0.1", port: int = 50051, timeout_seconds: float = 5.0):
+    """``token()`` gives the bearer JWT sent with each call (Hold, Confirm and Release need one)."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 50051,
+        timeout_seconds: float = 5.0,
+        token: Callable[[], str] | None = None,
+    ):
         self._channel = Channel(host, port)
         send_correlation_id(self._channel)
+        if token is not None:
+            send_bearer_token(self._channel, token)
         self._stub = pb.SeatInventoryServiceStub(self._channel)
         self._timeout = timeout_seconds
 

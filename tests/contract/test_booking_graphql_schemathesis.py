@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from handlers.booking.app import create_app
 from handlers.booking.deps import SagaDeps
@@ -119,7 +118,6 @@ HEADERS = {"Authorization": f"Bearer {token(booking_settings)}"}
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_internal_server_errors(case):
     response = case.call(base_url="http://localhost/graphql", headers=HEADERS)
     assert response.status_code < 500, response.text

@@ -15,7 +15,6 @@ from pathlib import Path
 import jwt
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -70,6 +69,5 @@ def seeded_database() -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_cinema_api_conforms_to_its_contract(case):
     case.call_and_validate(headers={"Authorization": f"Bearer {admin_token()}"})

@@ -8,7 +8,6 @@ from pathlib import Path
 import jwt
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from handlers.common.keys import load_signing_key
 from handlers.payment.app import create_app
@@ -47,7 +46,6 @@ def auth() -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_payment_api_conforms_to_its_contract(case, auth):
     case.call_and_validate(headers=dict(auth))
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from handlers.user.app import create_app
 from handlers.user.settings import UserSettings
@@ -34,7 +33,6 @@ def bearer() -> dict[str, str]:
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_user_api_conforms_to_its_contract(case, bearer):
     case.call_and_validate(headers=dict(bearer))
 

@@ -17,8 +17,10 @@ from handlers.booking.ports import (
     UnknownShowtime,
 )
 from handlers.cinema.inventory_client import InventoryClient, SeatsUnavailableError
+from handlers.common.service_token import MissingSigningKey
 
-TRANSPORT_ERRORS = (asyncio.TimeoutError, OSError, StreamTerminatedError, ProtocolError)
+# The inventory could not be asked: network, deadline, or no signing key for our own token.
+TRANSPORT_ERRORS = (asyncio.TimeoutError, OSError, StreamTerminatedError, ProtocolError, MissingSigningKey)
 SEAT_STATES = {
     pb.SeatState.AVAILABLE: "AVAILABLE",
     pb.SeatState.HELD: "HELD",

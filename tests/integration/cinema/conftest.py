@@ -23,6 +23,7 @@ from handlers.cinema.inventory_client import InventoryClient
 from handlers.cinema.migrate import migrate
 from handlers.cinema.settings import CinemaSettings
 from handlers.common.keys import load_signing_key
+from handlers.common.service_token import ServiceToken
 
 _names = count(1)
 
@@ -78,19 +79,22 @@ def make_showtime(cinema_engine: AsyncEngine) -> ShowtimeFactory:
 
 
 @pytest.fixture
-async def inventory(
-    cinema_engine: AsyncEngine, cinema_settings: CinemaSettings
-) -> AsyncIterator[InventoryClient]:
-    """A client of an in-process grpclib server on an ephemeral port."""
+async def inventory_port(cinema_engine: AsyncEngine, cinema_settings: CinemaSettings) -> AsyncIterator[int]:
+    """The port of an in-process grpclib seat inventory server (ephemeral)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = await start_server(cinema_engine, cinema_settings, sock=sock)
-    port = sock.getsockname()[1]
-    client = InventoryClient("127.0.0.1", port, timeout_seconds=60)
-    yield client
-    client.close()
+    yield sock.getsockname()[1]
     server.close()
     await server.wait_closed()
+
+
+@pytest.fixture
+async def inventory(inventory_port: int, cinema_settings: CinemaSettings) -> AsyncIterator[InventoryClient]:
+    """A client of that server, calling with a valid token."""
+    token = ServiceToken(cinema_settings, "tests")
+    async with InventoryClient("127.0.0.1", inventory_port, timeout_seconds=60, token=token) as client:
+        yield client
 
 
 @pytest.fixture

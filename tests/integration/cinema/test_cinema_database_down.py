@@ -10,6 +10,7 @@ from handlers.cinema.app import create_app
 from handlers.cinema.db import make_engine
 from handlers.cinema.grpc_server import start_server
 from handlers.cinema.inventory_client import InventoryClient
+from handlers.common.service_token import ServiceToken
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +42,8 @@ async def test_grpc_answers_unavailable(unreachable):
     sock.bind(("127.0.0.1", 0))
     server = await start_server(engine, unreachable, sock=sock)
     try:
-        async with InventoryClient("127.0.0.1", sock.getsockname()[1]) as inventory:
+        token = ServiceToken(unreachable, "tests")
+        async with InventoryClient("127.0.0.1", sock.getsockname()[1], token=token) as inventory:
             with pytest.raises(GRPCError) as refused:
                 await inventory.hold_seats(1, ["A-1"], "hold-1")
             assert refused.value.status == Status.UNAVAILABLE
