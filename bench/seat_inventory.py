@@ -3,9 +3,12 @@
 1. HoldSeats + ConfirmSeats per second over gRPC (in-process grpclib server, 2 distinct seats each).
 2. The same SQL transactions (handlers.cinema.seat_sql) driven straight with asyncpg: the baseline.
 3. Contention: 500 clients race for 10 seats (one random seat each) over gRPC; winners, p50/p99.
+
+The per-call access log lines are switched off: thousands of them would bury the figures.
 """
 
 import asyncio
+import logging
 import random
 import socket
 import statistics
@@ -83,7 +86,7 @@ async def grpc_pair(client: InventoryClient, showtime: int, seats: list[str]) ->
 async def asyncpg_pair(pool: asyncpg.Pool, showtime: int, seats: list[str]) -> None:
     hold_id = str(uuid.uuid4())
     async with pool.acquire() as conn, conn.transaction():
-        base_price, _currency, held_until, taken = await conn.fetchrow(
+        base_price, _currency, _started, held_until, taken = await conn.fetchrow(
             sql.INSERT_HOLD, hold_id, showtime, seats, 600
         )
         locked = await conn.fetch(sql.LOCK_SEATS, showtime, seats)
@@ -119,6 +122,7 @@ async def contention(clients: list[InventoryClient], showtime: int) -> tuple[int
 
 
 async def main() -> None:
+    logging.getLogger("cinemesh.access").setLevel(logging.WARNING)
     url = make_url(CinemaSettings().postgres_url).set(database="cinema_bench")
     settings = CinemaSettings(postgres_url=url.render_as_string(hide_password=False), db_pool_size=20)
     await ensure_database(settings)

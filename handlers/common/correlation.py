@@ -51,7 +51,8 @@ def ensure_access_log() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    if logger.level == logging.NOTSET:  # a level set on purpose (e.g. WARNING to silence it) stays
+        logger.setLevel(logging.INFO)
     logger.propagate = False
 
 

@@ -2,6 +2,7 @@
 response conforms, and the authenticated operation runs with a real token of a real account."""
 
 import uuid
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,8 @@ acceptance.expected_statuses = [*acceptance.expected_statuses, "422"]
 schema.app = create_app(UserSettings(mongo_db="users_test", validate_responses=True, outbox_relay=False))
 
 
-@pytest.fixture(scope="module")
-def bearer() -> dict[str, str]:
+@cache
+def registered_user() -> dict[str, str]:
     """Register and log in through the app itself; the access token is a real one."""
     credentials = {"email": f"contract.{uuid.uuid4().hex[:10]}@example.com", "password": "correct-horse-42"}
     registered = schema["/users"]["POST"].Case(body={**credentials, "name": "Contract Probe"}).call()
@@ -32,9 +33,25 @@ def bearer() -> dict[str, str]:
     return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
+@pytest.fixture(scope="module")
+def bearer() -> dict[str, str]:
+    return registered_user()
+
+
+@schema.auth()
+class UserBearer:
+    """That user's token on every case, except where Schemathesis removes it on purpose (negative tests)."""
+
+    def get(self, case, context) -> dict[str, str]:
+        return registered_user()
+
+    def set(self, case, data: dict[str, str], context) -> None:
+        case.headers = {**(case.headers or {}), **data}
+
+
 @schema.parametrize()
-def test_user_api_conforms_to_its_contract(case, bearer):
-    case.call_and_validate(headers=dict(bearer))
+def test_user_api_conforms_to_its_contract(case):
+    case.call_and_validate()
 
 
 def test_an_account_life_cycle_conforms(bearer):
