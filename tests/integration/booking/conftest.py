@@ -204,6 +204,12 @@ async def saga_deps(booking_settings) -> AsyncIterator[SagaDeps]:
 
 
 @pytest.fixture
+def new_gql(booking_url) -> Callable[[], GraphQLClient]:
+    """``new_gql()`` -> a client acting for a fresh user."""
+    return lambda: GraphQLClient(booking_url, mint_token(f"user-{uuid.uuid4().hex[:12]}"))
+
+
+@pytest.fixture
 def other_gql(booking_url) -> GraphQLClient:
     return GraphQLClient(booking_url, mint_token(f"user-{uuid.uuid4().hex[:12]}"))
 
