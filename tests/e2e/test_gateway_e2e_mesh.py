@@ -12,6 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bench.gateway_overhead import measure
 from handlers.common.keys import load_signing_key
 from handlers.common.settings import REPO_ROOT, ServiceSettings
 from mesh import journey, supervisor
@@ -225,3 +226,11 @@ def test_gateway_health(gateway):
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert supervisor.healthy(GATEWAY)
+
+
+async def test_the_gateway_benchmark_measures_both_paths(mesh, fresh_showtime):
+    path = f"/showtimes/{fresh_showtime['id']}/seats"
+    for base_url in (by_name("cinema").url, mesh.gateway_url):
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+            rate, p50, p99 = await measure(client, path, requests=20, warm_up=1)
+        assert rate > 0 and 0 < p50 <= p99, (base_url, rate, p50, p99)
