@@ -38,11 +38,11 @@ class HoldLost(Exception):
 
 
 class UnknownShowtime(Exception):
-    pass
+    """The inventory knows no such showtime."""
 
 
 class InvalidSeats(Exception):
-    pass
+    """The seat selection is malformed (bad ids, none, too many, repeated)."""
 
 
 class ChargeRefused(Exception):

@@ -26,7 +26,7 @@ LOCKS = "document_locks"
 
 
 class LockTimeout(Exception):
-    pass
+    """Another holder kept the document locked for longer than ``wait`` seconds."""
 
 
 @contextlib.asynccontextmanager

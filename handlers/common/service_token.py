@@ -19,7 +19,7 @@ RENEW_BEFORE_SECONDS = 60
 
 
 class MissingSigningKey(RuntimeError):
-    pass
+    """No usable private key in the keys directory, so no token can be minted."""
 
 
 class ServiceToken:
