@@ -10,6 +10,22 @@ from mesh.gateway.kong_types import Record, array, boolean, number, string
 
 HTTP_METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE", "CONNECT")
 PERIODS = ("second", "minute", "hour", "day", "month", "year")
+# The algorithms a Kong 3 jwt credential may name (and a token's header may claim).
+JWT_ALGORITHMS = (
+    "HS256",
+    "HS384",
+    "HS512",
+    "RS256",
+    "RS384",
+    "RS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "EdDSA",
+)
 
 REDIS = Record(
     fields={

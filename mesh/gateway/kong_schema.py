@@ -12,6 +12,7 @@ from typing import Any
 
 from mesh.gateway.kong_plugins import (
     HTTP_METHODS,
+    JWT_ALGORITHMS,
     OTHER_BUNDLED_PLUGINS,
     PLUGIN_SCHEMAS,
     plugin_entity_checks,
@@ -128,23 +129,7 @@ JWT_SECRET = Record(
         "rsa_public_key": string(),
         "tags": array(string()),
         "consumer": lambda v: [],
-        "algorithm": string(
-            one_of=(
-                "HS256",
-                "HS384",
-                "HS512",
-                "RS256",
-                "RS384",
-                "RS512",
-                "ES256",
-                "ES384",
-                "ES512",
-                "PS256",
-                "PS384",
-                "PS512",
-                "EdDSA",
-            )
-        ),
+        "algorithm": string(one_of=JWT_ALGORITHMS),
     },
 )
 CONSUMER = Record(

@@ -13,25 +13,11 @@ from http.cookies import SimpleCookie
 import jwt
 from starlette.responses import Response
 
+from mesh.gateway.kong_plugins import JWT_ALGORITHMS
 from mesh.gateway.model import JwtCredential
 from mesh.gateway.plugins.base import Exchange, GatewayPlugin, kong_error
 
 BEARER = re.compile(r"\s*[Bb]earer\s+(.+)")
-KNOWN_ALGORITHMS = {
-    "HS256",
-    "HS384",
-    "HS512",
-    "RS256",
-    "RS384",
-    "RS512",
-    "ES256",
-    "ES384",
-    "ES512",
-    "PS256",
-    "PS384",
-    "PS512",
-    "EdDSA",
-}
 
 
 class JwtPlugin(GatewayPlugin):
@@ -68,7 +54,7 @@ class JwtPlugin(GatewayPlugin):
             claims = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:
             return kong_error(401, f"Bad token; {exc}")
-        if header.get("alg") not in KNOWN_ALGORITHMS:
+        if header.get("alg") not in JWT_ALGORITHMS:
             return kong_error(401, "Bad token; invalid alg")
         claim_name = self.config["key_claim_name"]
         key = claims.get(claim_name) or header.get(claim_name)
