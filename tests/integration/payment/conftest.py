@@ -10,6 +10,7 @@ import pytest
 from handlers.common.keys import load_signing_key
 from handlers.payment.app import connect, create_app
 from handlers.payment.settings import PaymentSettings
+from tests.integration.mongo_databases import emptied_database
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +27,8 @@ def payment_settings() -> PaymentSettings:
 
 @pytest.fixture(scope="module")
 async def payment_db(payment_settings):
-    stale = await connect(payment_settings)
-    await stale.drop_database(payment_settings.mongo_db)  # every module starts from an empty database
-    await stale.close()
-    client = await connect(payment_settings)
-    yield client[payment_settings.mongo_db]
-    await client.close()
+    async for database in emptied_database(lambda: connect(payment_settings), payment_settings.mongo_db):
+        yield database
 
 
 @pytest.fixture(scope="module")

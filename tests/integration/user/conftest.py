@@ -7,6 +7,7 @@ import pytest
 
 from handlers.user.app import connect, create_app
 from handlers.user.settings import UserSettings
+from tests.integration.mongo_databases import emptied_database
 
 PASSWORD = "correct-horse-42"
 
@@ -18,12 +19,8 @@ def user_settings() -> UserSettings:
 
 @pytest.fixture(scope="module")
 async def user_db(user_settings):
-    stale = await connect(user_settings)
-    await stale.drop_database(user_settings.mongo_db)  # every module starts from an empty database
-    await stale.close()
-    client = await connect(user_settings)
-    yield client[user_settings.mongo_db]
-    await client.close()
+    async for database in emptied_database(lambda: connect(user_settings), user_settings.mongo_db):
+        yield database
 
 
 @pytest.fixture(scope="module")
