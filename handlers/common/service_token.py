@@ -10,16 +10,10 @@ Without a signing key, ``token()`` raises ``MissingSigningKey``.
 
 import time
 
-import jwt
-
-from handlers.common.keys import load_signing_key
 from handlers.common.settings import ServiceSettings
+from handlers.common.signing import sign_token
 
 RENEW_BEFORE_SECONDS = 60
-
-
-class MissingSigningKey(RuntimeError):
-    """No usable private key in the keys directory, so no token can be minted."""
 
 
 class ServiceToken:
@@ -33,19 +27,6 @@ class ServiceToken:
     def __call__(self) -> str:
         now = int(time.time())
         if now >= self._expires - RENEW_BEFORE_SECONDS:
-            self._token, self._expires = self._mint(now), now + self._ttl
+            self._token = sign_token(self._settings, self._subject, "user", self._ttl, now=now)
+            self._expires = now + self._ttl
         return self._token
-
-    def _mint(self, now: int) -> str:
-        try:
-            kid, key = load_signing_key(self._settings.jwt_keys_dir)
-        except (OSError, ValueError) as exc:
-            raise MissingSigningKey(f"no signing key in {self._settings.jwt_keys_dir}: {exc}") from exc
-        claims = {
-            "iss": self._settings.jwt_issuer,
-            "sub": self._subject,
-            "role": "user",
-            "iat": now,
-            "exp": now + self._ttl,
-        }
-        return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})

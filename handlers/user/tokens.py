@@ -10,40 +10,29 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from pathlib import Path
 
-import jwt
 from pymongo.errors import DuplicateKeyError
 
-from handlers.common.keys import load_signing_key
 from handlers.common.problems import Unauthorized
+from handlers.common.signing import sign_token, signing_key
 from handlers.user.models import RefreshToken, RevokedFamily, SpentRefreshToken, User
 from handlers.user.settings import UserSettings
 
 INVALID_REFRESH = "The refresh token is invalid, expired or revoked."
 
 
-@lru_cache(maxsize=4)
-def _signing_key(keys_dir: Path):
-    return load_signing_key(keys_dir)
+_signing_key = lru_cache(maxsize=4)(signing_key)  # the key file is read once per directory
 
 
 def _digest(refresh_token: str) -> str:
     return hashlib.sha256(refresh_token.encode()).hexdigest()
 
 
-def access_token(user: User, settings: UserSettings, now: datetime | None = None) -> str:
-    now = now or datetime.now(UTC)
-    kid, key = _signing_key(settings.jwt_keys_dir)
-    claims = {
-        "iss": settings.jwt_issuer,
-        "sub": user.id,
-        "role": user.role,
-        "iat": now,
-        "exp": now + timedelta(seconds=settings.access_token_ttl_seconds),
-        "jti": uuid.uuid4().hex,
-    }
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+def access_token(user: User, settings: UserSettings) -> str:
+    key = _signing_key(settings.jwt_keys_dir)
+    return sign_token(
+        settings, user.id, user.role, settings.access_token_ttl_seconds, key=key, jti=uuid.uuid4().hex
+    )
 
 
 async def issue(user: User, settings: UserSettings, family_id: str | None = None) -> dict:

@@ -17,7 +17,7 @@ from handlers.booking.ports import (
     UnknownShowtime,
 )
 from handlers.cinema.inventory_client import InventoryClient, SeatsUnavailableError
-from handlers.common.service_token import MissingSigningKey
+from handlers.common.signing import MissingSigningKey
 
 # The inventory could not be asked: network, deadline, or no signing key for our own token.
 TRANSPORT_ERRORS = (asyncio.TimeoutError, OSError, StreamTerminatedError, ProtocolError, MissingSigningKey)

@@ -5,8 +5,9 @@ import pytest
 from handlers.common import service_token
 from handlers.common.auth import TokenVerifier
 from handlers.common.keys import ensure_dev_keys
-from handlers.common.service_token import MissingSigningKey, ServiceToken
+from handlers.common.service_token import ServiceToken
 from handlers.common.settings import ServiceSettings
+from handlers.common.signing import MissingSigningKey
 
 pytestmark = pytest.mark.unit
 
