@@ -17,7 +17,10 @@ pytestmark = [pytest.mark.contract, pytest.mark.slow]
 
 SPEC = Path(__file__).resolve().parents[2] / "contracts" / "openapi" / "payment.yaml"
 SETTINGS = PaymentSettings(
-    mongo_db="payments_test", validate_responses=True, outbox_relay=False, processor_timeout_seconds=0.2
+    mongo_db="payments_contract_test",
+    validate_responses=True,
+    outbox_relay=False,
+    processor_timeout_seconds=0.2,
 )
 # 422 answers schema-valid requests that break rules JSON Schema cannot state: a token the
 # processor does not know, a refund above what is left (both documented in the contract).

@@ -19,7 +19,9 @@ SPEC = Path(__file__).resolve().parents[2] / "contracts" / "openapi" / "user.yam
 schema = schemathesis.openapi.from_path(SPEC)
 acceptance = schema.config.checks.positive_data_acceptance
 acceptance.expected_statuses = [*acceptance.expected_statuses, "422"]
-schema.app = create_app(UserSettings(mongo_db="users_test", validate_responses=True, outbox_relay=False))
+schema.app = create_app(
+    UserSettings(mongo_db="users_contract_test", validate_responses=True, outbox_relay=False)
+)
 
 
 @cache
