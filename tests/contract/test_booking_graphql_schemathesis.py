@@ -5,10 +5,8 @@ MongoDB-wire database (``bookings_contract_test``); the cinema and payment servi
 small in-memory stand-ins, so the run fuzzes this service's contract and error mapping alone.
 No answer may be a 5xx or carry an INTERNAL_SERVER_ERROR."""
 
-import time
 from datetime import UTC, datetime, timedelta
 
-import jwt
 import pytest
 import schemathesis
 
@@ -24,7 +22,7 @@ from handlers.booking.ports import (
 )
 from handlers.booking.resolvers import SDL_PATH
 from handlers.booking.settings import BookingSettings
-from handlers.common.keys import load_signing_key
+from handlers.common.signing import sign_token
 
 pytestmark = pytest.mark.contract
 SHOWTIMES = {
@@ -98,16 +96,7 @@ class Credentials:
 
 
 def token(booking_settings: BookingSettings) -> str:
-    kid, key = load_signing_key(booking_settings.jwt_keys_dir)
-    now = int(time.time())
-    claims = {
-        "iss": booking_settings.jwt_issuer,
-        "sub": "fuzzer",
-        "role": "user",
-        "iat": now,
-        "exp": now + 3600,
-    }
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+    return sign_token(booking_settings, "fuzzer", "user", 3600)
 
 
 booking_settings = BookingSettings(mongo_db="bookings_contract_test", outbox_relay=False, environment="test")

@@ -8,11 +8,9 @@ referenced ids, impossible layouts), so it counts as an acceptable answer to sch
 """
 
 import asyncio
-import time
 from functools import cache
 from pathlib import Path
 
-import jwt
 import pytest
 import schemathesis
 from sqlalchemy import make_url
@@ -24,7 +22,7 @@ from handlers.cinema.db import ensure_database
 from handlers.cinema.migrate import migrate
 from handlers.cinema.seed import seed_demo
 from handlers.cinema.settings import CinemaSettings
-from handlers.common.keys import load_signing_key
+from handlers.common.signing import sign_token
 
 pytestmark = pytest.mark.contract
 
@@ -39,16 +37,7 @@ SETTINGS = CinemaSettings(
 
 @cache
 def admin_token() -> str:
-    kid, key = load_signing_key(SETTINGS.jwt_keys_dir)
-    now = int(time.time())
-    claims = {
-        "iss": SETTINGS.jwt_issuer,
-        "sub": "contract-admin",
-        "role": "admin",
-        "iat": now,
-        "exp": now + 3600,
-    }
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+    return sign_token(SETTINGS, "contract-admin", "admin", 3600)
 
 
 schema = schemathesis.openapi.from_path(SPEC)

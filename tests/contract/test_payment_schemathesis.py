@@ -2,14 +2,12 @@
 response conforms; authenticated operations run with real RS256 tokens from the dev signing key."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import jwt
 import pytest
 import schemathesis
 
-from handlers.common.keys import load_signing_key
+from handlers.common.signing import sign_token
 from handlers.payment.app import create_app
 from handlers.payment.settings import PaymentSettings
 
@@ -31,16 +29,7 @@ schema.app = create_app(SETTINGS)
 
 
 def bearer(user_id: str, role: str = "user") -> dict[str, str]:
-    kid, key = load_signing_key(SETTINGS.jwt_keys_dir)
-    now = datetime.now(UTC)
-    claims = {
-        "iss": SETTINGS.jwt_issuer,
-        "sub": user_id,
-        "role": role,
-        "iat": now,
-        "exp": now + timedelta(hours=1),
-    }
-    return {"Authorization": "Bearer " + jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})}
+    return {"Authorization": "Bearer " + sign_token(SETTINGS, user_id, role, 3600)}
 
 
 FUZZER = bearer(f"usr_contract_{uuid.uuid4().hex[:8]}")

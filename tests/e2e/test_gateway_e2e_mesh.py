@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bench.gateway_overhead import measure
-from handlers.common.keys import load_signing_key
 from handlers.common.settings import REPO_ROOT, ServiceSettings
+from handlers.common.signing import sign_token
 from mesh import journey, supervisor
 from mesh.processes import GATEWAY, by_name
 
@@ -60,10 +60,7 @@ def test_make_demo_runs_the_scripted_booking(mesh):
 
 
 def _mint(**overrides) -> str:
-    kid, key = load_signing_key(ServiceSettings().jwt_keys_dir)
-    now = int(time.time())
-    claims = {"iss": "cinemesh-user-service", "sub": "usr_e2e", "role": "user", "iat": now, "exp": now + 300}
-    return jwt.encode({**claims, **overrides}, key, algorithm="RS256", headers={"kid": kid})
+    return sign_token(ServiceSettings(), "usr_e2e", "user", 300, **overrides)
 
 
 def test_gateway_refuses_missing_expired_forged_and_alg_none_tokens(gateway, new_user):

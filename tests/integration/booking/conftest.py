@@ -5,14 +5,12 @@ databases), all on ephemeral loopback ports, events on the RabbitMQ vhost ``book
 import asyncio
 import socket
 import subprocess
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import httpx
-import jwt
 import pytest
 import uvicorn
 from pymongo import AsyncMongoClient
@@ -30,7 +28,7 @@ from handlers.cinema.db import ensure_database, make_engine
 from handlers.cinema.grpc_server import start_server
 from handlers.cinema.migrate import migrate
 from handlers.cinema.settings import CinemaSettings
-from handlers.common.keys import load_signing_key
+from handlers.common.signing import sign_token
 from handlers.notification.app import create_app as create_notification
 from handlers.notification.settings import NotificationSettings
 from handlers.payment.app import create_app as create_payment
@@ -165,11 +163,7 @@ async def booking_url(booking_settings, notification_worker) -> AsyncIterator[st
 
 
 def mint_token(user_id: str, role: str = "user", settings: BookingSettings | None = None) -> str:
-    settings = settings or BookingSettings()
-    kid, key = load_signing_key(settings.jwt_keys_dir)
-    now = int(time.time())
-    claims = {"iss": settings.jwt_issuer, "sub": user_id, "role": role, "iat": now, "exp": now + 900}
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+    return sign_token(settings or BookingSettings(), user_id, role, 900)
 
 
 class GraphQLClient:

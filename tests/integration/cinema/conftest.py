@@ -5,12 +5,10 @@ sessions (even concurrent ones) never disturb each other.
 """
 
 import socket
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-import jwt
 import pytest
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,8 +20,8 @@ from handlers.cinema.grpc_server import start_server
 from handlers.cinema.inventory_client import InventoryClient
 from handlers.cinema.migrate import migrate
 from handlers.cinema.settings import CinemaSettings
-from handlers.common.keys import load_signing_key
 from handlers.common.service_token import ServiceToken
+from handlers.common.signing import sign_token
 
 _names = count(1)
 
@@ -102,15 +100,6 @@ def bearer(cinema_settings: CinemaSettings) -> Callable[[str], dict[str, str]]:
     """Authorization headers with a valid token of the given role."""
 
     def headers(role: str = "admin") -> dict[str, str]:
-        kid, key = load_signing_key(cinema_settings.jwt_keys_dir)
-        now = int(time.time())
-        claims = {
-            "iss": cinema_settings.jwt_issuer,
-            "sub": f"{role}-1",
-            "role": role,
-            "iat": now,
-            "exp": now + 600,
-        }
-        return {"Authorization": f"Bearer {jwt.encode(claims, key, algorithm='RS256', headers={'kid': kid})}"}
+        return {"Authorization": f"Bearer {sign_token(cinema_settings, f'{role}-1', role, 600)}"}
 
     return headers

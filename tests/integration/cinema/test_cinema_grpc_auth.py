@@ -13,6 +13,7 @@ from grpclib.health.v1.health_pb2 import HealthCheckRequest
 from generated.proto.cinema import v1 as pb
 from handlers.cinema.inventory_client import InventoryClient
 from handlers.common.keys import load_signing_key
+from handlers.common.signing import sign_token
 
 pytestmark = pytest.mark.integration
 
@@ -30,18 +31,14 @@ def _claims(settings, **overrides) -> dict:
 
 
 def bad_tokens(settings) -> dict[str, str]:
-    kid, key = load_signing_key(settings.jwt_keys_dir)
+    kid, _ = load_signing_key(settings.jwt_keys_dir)
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = int(time.time())
     return {
         "empty": "",
         "garbage": "not-a-jwt",
-        "expired": jwt.encode(
-            _claims(settings, iat=now - 600, exp=now - 60), key, algorithm="RS256", headers={"kid": kid}
-        ),
-        "wrong issuer": jwt.encode(
-            _claims(settings, iss="someone-else"), key, algorithm="RS256", headers={"kid": kid}
-        ),
+        "expired": sign_token(settings, "caller", "user", 300, iat=now - 600, exp=now - 60),
+        "wrong issuer": sign_token(settings, "caller", "user", 300, iss="someone-else"),
         "forged": jwt.encode(_claims(settings), stranger, algorithm="RS256", headers={"kid": kid}),
         "alg none": jwt.encode(_claims(settings), None, algorithm="none"),
     }

@@ -1,13 +1,11 @@
 """Payment service against real FerretDB: its own database ``payments_test``, the app in-process."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import httpx
-import jwt
 import pytest
 
-from handlers.common.keys import load_signing_key
+from handlers.common.signing import sign_token
 from handlers.payment.app import connect, create_app
 from handlers.payment.settings import PaymentSettings
 from tests.integration.mongo_databases import emptied_database
@@ -41,18 +39,9 @@ async def payment_api(payment_settings, payment_db):
 @pytest.fixture(scope="module")
 def mint(payment_settings):
     """``mint(user_id, role)`` -> an Authorization header with a real RS256 token."""
-    kid, key = load_signing_key(payment_settings.jwt_keys_dir)
 
     def header(user_id: str, role: str = "user") -> dict[str, str]:
-        now = datetime.now(UTC)
-        claims = {
-            "iss": payment_settings.jwt_issuer,
-            "sub": user_id,
-            "role": role,
-            "iat": now,
-            "exp": now + timedelta(minutes=15),
-        }
-        return {"Authorization": "Bearer " + jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})}
+        return {"Authorization": "Bearer " + sign_token(payment_settings, user_id, role, 900)}
 
     return header
 

@@ -1,9 +1,6 @@
 """The booking GraphQL layer without MongoDB: SDL binding, auth, input rules, error codes, catalog queries."""
 
-import time
-
 import httpx
-import jwt
 import pytest
 from ariadne import graphql
 from graphql import GraphQLError
@@ -17,7 +14,7 @@ from handlers.booking.resolvers import build_schema
 from handlers.booking.resolvers.errors import format_error
 from handlers.booking.settings import BookingSettings
 from handlers.common.auth import TokenVerifier
-from handlers.common.keys import load_signing_key
+from handlers.common.signing import sign_token
 
 pytestmark = pytest.mark.unit
 SCHEMA = build_schema()
@@ -49,10 +46,7 @@ class Inventory:
 
 
 def token(sub: str = "u-1", issuer: str | None = None) -> str:
-    kid, key = load_signing_key(SETTINGS.jwt_keys_dir)
-    now = int(time.time())
-    claims = {"iss": issuer or SETTINGS.jwt_issuer, "sub": sub, "role": "user", "iat": now, "exp": now + 60}
-    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+    return sign_token(SETTINGS, sub, "user", 60, iss=issuer or SETTINGS.jwt_issuer)
 
 
 async def run(query: str, bearer: str | None = None, catalog=None, **variables) -> dict:
