@@ -1,4 +1,4 @@
-"""MongoDB (wire protocol) connection and beanie initialisation.
+"""MongoDB (wire protocol) connection, beanie initialisation and the health ping.
 
 Indexes are created one at a time and only when missing: FerretDB v1.24 panics and drops
 the connection when one ``createIndexes`` re-creates two or more existing indexes, which
@@ -10,6 +10,9 @@ from beanie.odm.settings.document import IndexModelField
 from beanie.odm.utils.pydantic import get_model_fields
 from beanie.odm.utils.typing import get_index_attributes
 from pymongo import AsyncMongoClient, IndexModel
+from pymongo.errors import PyMongoError
+
+from handlers.common.problems import ServiceUnavailable
 
 
 def declared_indexes(model: type[Document]) -> list[IndexModel]:
@@ -38,3 +41,11 @@ async def connect_beanie(mongo_url: str, database: str, models: list[type[Docume
     for model in models:
         await ensure_indexes(model)
     return client
+
+
+async def ping(model: type[Document]) -> None:
+    """A 503 problem (``ServiceUnavailable``) when the database of ``model`` does not answer."""
+    try:
+        await model.get_pymongo_collection().database.command("ping")
+    except PyMongoError as exc:
+        raise ServiceUnavailable("MongoDB does not answer.") from exc

@@ -1,9 +1,7 @@
 """Operational endpoints: the JWKS and ``/health``."""
 
-from pymongo.errors import PyMongoError
-
 from handlers.common import keys
-from handlers.common.problems import ServiceUnavailable
+from handlers.common.mongo import ping
 from handlers.user.api import json_body
 from handlers.user.models import User
 from handlers.user.settings import UserSettings
@@ -16,8 +14,5 @@ async def jwks(settings: UserSettings):
 
 
 async def health():
-    try:
-        await User.get_pymongo_collection().database.command("ping")
-    except PyMongoError as exc:
-        raise ServiceUnavailable("MongoDB does not answer.") from exc
+    await ping(User)
     return json_body({"status": "ok"})
