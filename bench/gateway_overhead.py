@@ -64,7 +64,6 @@ async def main() -> None:
     direct = httpx.AsyncClient(base_url=by_name("cinema").url, limits=limits, timeout=30)
     gateway = httpx.AsyncClient(
         base_url=GATEWAY_URL,
-        limits=limits,
         timeout=30,
         transport=httpx.AsyncHTTPTransport(local_address=source, limits=limits),
     )
