@@ -1,16 +1,25 @@
-"""Shared helpers of the catalog: pagination, storable text, UTC datetimes."""
+"""Shared helpers of the catalog: lookups, pagination, storable text, UTC datetimes."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.cinema.errors import BadRequest, Unprocessable
+from handlers.cinema.errors import BadRequest, NotFound, Unprocessable
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+Row = TypeVar("Row")
+
+
+async def existing(session: AsyncSession, model: type[Row], key: int, for_update: bool = False) -> Row:
+    """The ``model`` row with primary key ``key`` (locked when ``for_update``), or a 404 naming it."""
+    row = await session.get(model, key, with_for_update=for_update)
+    if row is None:
+        raise NotFound(f"{model.__name__} {key} does not exist.")
+    return row
 
 
 def require_storable(value: Any, path: str = "body") -> None:

@@ -3,8 +3,7 @@
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.cinema.catalog_rules import page
-from handlers.cinema.errors import NotFound
+from handlers.cinema.catalog_rules import existing, page
 from handlers.cinema.models import Movie
 
 
@@ -24,9 +23,7 @@ async def create_movie(session: AsyncSession, fields: dict) -> Movie:
 
 
 async def update_movie(session: AsyncSession, movie_id: int, fields: dict) -> Movie:
-    movie = await session.get(Movie, movie_id)
-    if movie is None:
-        raise NotFound(f"Movie {movie_id} does not exist.")
+    movie = await existing(session, Movie, movie_id)
     movie.sqlmodel_update(fields)
     session.add(movie)
     await session.commit()

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.cinema.catalog_rules import day_bounds, page, parse_instant
+from handlers.cinema.catalog_rules import day_bounds, existing, page, parse_instant
 from handlers.cinema.errors import NotFound, OverlappingShowtime, Unprocessable
 from handlers.cinema.models import Hall, Movie, Showtime
 
@@ -75,9 +75,7 @@ async def create_showtime(session: AsyncSession, fields: dict) -> dict:
 
 
 async def update_showtime(session: AsyncSession, showtime_id: int, fields: dict) -> dict:
-    showtime = await session.get(Showtime, showtime_id, with_for_update=True)
-    if showtime is None:
-        raise NotFound(f"Showtime {showtime_id} does not exist.")
+    showtime = await existing(session, Showtime, showtime_id, for_update=True)
     if "starts_at" in fields:
         movie = await session.get(Movie, showtime.movie_id)
         showtime.starts_at = parse_instant("starts_at", fields["starts_at"])

@@ -4,8 +4,8 @@ from sqlalchemy import delete, insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.cinema.catalog_rules import page
-from handlers.cinema.errors import Conflict, NotFound, Unprocessable
+from handlers.cinema.catalog_rules import existing, page
+from handlers.cinema.errors import Conflict, Unprocessable
 from handlers.cinema.layout import expand
 from handlers.cinema.models import Cinema, Hall, HallSeat, Showtime
 
@@ -30,9 +30,7 @@ async def create_cinema(session: AsyncSession, fields: dict) -> Cinema:
 
 
 async def update_cinema(session: AsyncSession, cinema_id: int, fields: dict) -> Cinema:
-    cinema = await session.get(Cinema, cinema_id)
-    if cinema is None:
-        raise NotFound(f"Cinema {cinema_id} does not exist.")
+    cinema = await existing(session, Cinema, cinema_id)
     cinema.sqlmodel_update(fields)
     await session.commit()
     return cinema
@@ -53,9 +51,7 @@ async def create_hall(session: AsyncSession, fields: dict) -> Hall:
 
 
 async def update_hall(session: AsyncSession, hall_id: int, fields: dict) -> Hall:
-    hall = await session.get(Hall, hall_id, with_for_update=True)
-    if hall is None:
-        raise NotFound(f"Hall {hall_id} does not exist.")
+    hall = await existing(session, Hall, hall_id, for_update=True)
     if "name" in fields:
         hall.name = fields["name"]
     if "rows" in fields:
