@@ -133,7 +133,7 @@ async def main() -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = await start_server(engine, settings, sock=sock)
-    token = ServiceToken(settings, "service:bench")
+    token = ServiceToken(settings, "booking", audience="cinema")  # the benchmark plays the booking service
     port = sock.getsockname()[1]
     clients = [InventoryClient("127.0.0.1", port, timeout_seconds=60, token=token) for _ in range(10)]
     pool = await asyncpg.create_pool(

@@ -23,6 +23,13 @@ class PaymentRequest(BaseModel):
         pattern="^tok_[a-z0-9_]{1,64}$",
     )
     booking_id: str = Field(..., max_length=100, min_length=1, pattern="^[^\\x00]+$")
+    user_id: str = Field(
+        ...,
+        description="The booking's owner, who is charged and who may read the payment.",
+        max_length=100,
+        min_length=1,
+        pattern="^[^\\x00]+$",
+    )
 
 
 class RefundRequest(BaseModel):

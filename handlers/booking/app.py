@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from handlers.booking.adapters.catalog import RestCatalog
-from handlers.booking.adapters.credentials import SERVICE_SUBJECT, SigningCredentials
+from handlers.booking.adapters.credentials import SigningCredentials
 from handlers.booking.adapters.inventory import GrpcSeatInventory
 from handlers.booking.adapters.payments import ClientPayments
 from handlers.booking.deps import SagaDeps
@@ -46,7 +46,7 @@ async def _real_deps(settings: BookingSettings) -> AsyncIterator[SagaDeps]:
         InventoryClient(
             *grpc_address,
             timeout_seconds=settings.grpc_deadline_seconds,
-            token=ServiceToken(settings, SERVICE_SUBJECT),
+            token=ServiceToken(settings, "booking", audience="cinema"),
         ) as grpc,
     ):
         yield SagaDeps(

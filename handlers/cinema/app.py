@@ -12,7 +12,9 @@ from handlers.cinema.api.common import ENGINE_KEY
 from handlers.cinema.db import UNAVAILABLE_ERRORS, make_engine
 from handlers.cinema.method_guard import MethodGuard, declared_methods
 from handlers.cinema.settings import CinemaSettings
+from handlers.common.auth import TokenVerifier
 from handlers.common.problems import PROBLEM_BASE, install_problem_handlers, problem_response
+from handlers.common.rest_auth import security_map
 from handlers.common.settings import REPO_ROOT
 
 SPEC_DIR = REPO_ROOT / "contracts" / "openapi"
@@ -51,7 +53,8 @@ def create_app(settings: CinemaSettings | None = None, engine: AsyncEngine | Non
         if owned:
             await engine.dispose()
 
-    app = AsyncApp(__name__, specification_dir=SPEC_DIR, lifespan=lifespan)
+    security = security_map(TokenVerifier.from_settings(settings), audience="cinema")
+    app = AsyncApp(__name__, specification_dir=SPEC_DIR, lifespan=lifespan, security_map=security)
     app.add_api(
         "cinema.yaml", strict_validation=True, validate_responses=settings.environment != "production"
     )

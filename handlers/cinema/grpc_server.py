@@ -6,7 +6,7 @@ from grpclib.health.service import Health
 from grpclib.server import Server
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handlers.cinema.grpc_auth import require_bearer_tokens
+from handlers.cinema.grpc_auth import require_booking_service
 from handlers.cinema.grpc_service import SeatInventoryService
 from handlers.cinema.holds import TtlPolicy
 from handlers.cinema.settings import CinemaSettings
@@ -18,7 +18,7 @@ def build_server(engine: AsyncEngine, settings: CinemaSettings) -> Server:
     policy = TtlPolicy(settings.hold_ttl_default_seconds, settings.hold_ttl_max_seconds)
     server = Server([SeatInventoryService(engine, policy), Health()])
     log_calls(server)  # first, so that refused calls are logged too
-    require_bearer_tokens(server, TokenVerifier.from_settings(settings))
+    require_booking_service(server, TokenVerifier.from_settings(settings))
     return server
 
 

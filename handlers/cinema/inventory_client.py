@@ -1,6 +1,6 @@
 """Async client of the cinema seat inventory, for other services (booking).
 
-    token = ServiceToken(settings, "service:booking")  # handlers.common.service_token
+    token = ServiceToken(settings, "booking", audience="cinema")  # handlers.common.service_token
     async with InventoryClient("127.0.0.1", 50051, token=token) as inventory:
         hold = await inventory.hold_seats(showtime_id, ["A-1", "A-2"], hold_id=str(uuid4()))
         await inventory.confirm_seats(hold.hold_id, booking_id)

@@ -51,9 +51,15 @@ def mongo_lifespan(
 
 
 def contract_app(
-    import_name: str, contract: str, lifespan: Lifespan, validate_responses: bool, **context: Any
+    import_name: str,
+    contract: str,
+    lifespan: Lifespan,
+    validate_responses: bool,
+    security: dict[str, type],
+    **context: Any,
 ) -> AsyncApp:
-    app = AsyncApp(import_name, specification_dir=SPEC_DIR, lifespan=lifespan)
+    """``security`` is the app's own bearer-token check (``handlers.common.rest_auth.security_map``)."""
+    app = AsyncApp(import_name, specification_dir=SPEC_DIR, lifespan=lifespan, security_map=security)
     app.add_api(
         contract,
         strict_validation=True,

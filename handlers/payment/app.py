@@ -3,8 +3,10 @@
 from connexion import AsyncApp
 from pymongo import AsyncMongoClient
 
+from handlers.common.auth import TokenVerifier
 from handlers.common.mongo import connect_beanie
 from handlers.common.mongo_rest_app import contract_app, mongo_lifespan
+from handlers.common.rest_auth import security_map
 from handlers.payment.models import DOCUMENT_MODELS, Payment, Refund
 from handlers.payment.processor import SimulatedProcessor
 from handlers.payment.settings import PaymentSettings
@@ -25,6 +27,7 @@ def create_app(settings: PaymentSettings | None = None) -> AsyncApp:
         "payment.yaml",
         lifespan,
         settings.validate_responses,
+        security_map(TokenVerifier.from_settings(settings), audience="payment"),
         settings=settings,
         processor=processor,
     )

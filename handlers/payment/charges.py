@@ -6,7 +6,6 @@ the payment the dead run already stored and answers with it instead of charging 
 
 from generated.events.models import PaymentFailedData, PaymentSucceededData
 from generated.openapi.payment import PaymentRequest
-from handlers.common.auth import Principal
 from handlers.common.problems import Unprocessable
 from handlers.payment.idempotency import Response
 from handlers.payment.models import Payment, TransactionLogEntry
@@ -14,9 +13,7 @@ from handlers.payment.processor import SimulatedProcessor
 from handlers.payment.views import payment_view, payment_views
 
 
-async def charge(
-    principal: Principal, request: PaymentRequest, processor: SimulatedProcessor, resource_id: str
-) -> Response:
+async def charge(request: PaymentRequest, processor: SimulatedProcessor, resource_id: str) -> Response:
     stored = await Payment.get(f"pay_{resource_id}")
     if stored is not None:
         [view] = await payment_views([stored])
@@ -27,7 +24,7 @@ async def charge(
     payment = Payment(
         id=f"pay_{resource_id}",
         booking_id=request.booking_id,
-        user_id=principal.user_id,
+        user_id=request.user_id,
         amount=request.amount,
         currency=request.currency,
         status="succeeded" if outcome.approved else "failed",

@@ -8,9 +8,8 @@ from pymongo.errors import DuplicateKeyError
 
 from generated.events.models import PaymentRefundedData
 from generated.openapi.payment import RefundRequest
-from handlers.common.auth import Principal
 from handlers.common.problems import Conflict, Unprocessable
-from handlers.payment.access import visible_payment
+from handlers.payment.access import Caller, visible_payment
 from handlers.payment.idempotency import Response
 from handlers.payment.models import Payment, Refund, TransactionLogEntry
 from handlers.payment.processor import SimulatedProcessor
@@ -20,13 +19,13 @@ MAX_ATTEMPTS = 50
 
 
 async def refund(
-    principal: Principal,
+    caller: Caller,
     payment_id: str,
     request: RefundRequest,
     processor: SimulatedProcessor,
     resource_id: str,
 ) -> Response:
-    payment = await visible_payment(principal, payment_id)
+    payment = await visible_payment(caller, payment_id)
     stored = await Refund.get(f"re_{resource_id}")
     if stored is not None:
         return 201, refund_view(stored)

@@ -3,8 +3,10 @@
 from connexion import AsyncApp
 from pymongo import AsyncMongoClient
 
+from handlers.common.auth import TokenVerifier
 from handlers.common.mongo import connect_beanie
 from handlers.common.mongo_rest_app import contract_app, mongo_lifespan
+from handlers.common.rest_auth import security_map
 from handlers.user.accounts import ensure_admin_from_settings
 from handlers.user.models import DOCUMENT_MODELS, User
 from handlers.user.settings import UserSettings
@@ -23,4 +25,7 @@ def create_app(settings: UserSettings | None = None) -> AsyncApp:
         [User],
         on_start=lambda: ensure_admin_from_settings(settings),
     )
-    return contract_app(__name__, "user.yaml", lifespan, settings.validate_responses, settings=settings)
+    security = security_map(TokenVerifier.from_settings(settings), audience="user")
+    return contract_app(
+        __name__, "user.yaml", lifespan, settings.validate_responses, security, settings=settings
+    )

@@ -1,7 +1,7 @@
-"""``/payments``: idempotent charges and reading one's own payments."""
+"""``/payments``: idempotent charges (by the booking service) and reading payments."""
 
 from generated.openapi.payment import PaymentList, PaymentRequest
-from handlers.common.auth import principal_from_token_info
+from handlers.common.rest_auth import caller_from_token_info
 from handlers.payment import charges, idempotency
 from handlers.payment.access import visible_payment, visible_payments
 from handlers.payment.api import idempotency_key, json_body, replayable
@@ -11,14 +11,14 @@ from handlers.payment.views import payment_views
 
 
 async def create(body: dict, token_info: dict, settings: PaymentSettings, processor: SimulatedProcessor):
-    principal = principal_from_token_info(token_info)
+    caller = caller_from_token_info(token_info)
     payment_request = PaymentRequest.model_validate(body)
     result = await idempotency.run_once(
-        principal.user_id,
+        caller.subject,
         "payments",
         idempotency_key(),
         body,
-        lambda resource_id: charges.charge(principal, payment_request, processor, resource_id),
+        lambda resource_id: charges.charge(payment_request, processor, resource_id),
         settings.idempotency_wait_seconds,
         settings.idempotency_lease_seconds,
     )
@@ -26,12 +26,12 @@ async def create(body: dict, token_info: dict, settings: PaymentSettings, proces
 
 
 async def search(token_info: dict, booking_id: str | None = None):
-    payments = await visible_payments(principal_from_token_info(token_info), booking_id)
+    payments = await visible_payments(caller_from_token_info(token_info), booking_id)
     listing = PaymentList.model_validate({"items": await payment_views(payments)})
     return json_body(listing.model_dump(mode="json"))
 
 
 async def fetch(token_info: dict, payment_id: str):
-    payment = await visible_payment(principal_from_token_info(token_info), payment_id)
+    payment = await visible_payment(caller_from_token_info(token_info), payment_id)
     [view] = await payment_views([payment])
     return json_body(view)

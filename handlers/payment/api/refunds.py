@@ -1,7 +1,7 @@
 """``/payments/{payment_id}/refunds``: idempotent full or partial refunds."""
 
 from generated.openapi.payment import RefundRequest
-from handlers.common.auth import principal_from_token_info
+from handlers.common.rest_auth import caller_from_token_info
 from handlers.payment import idempotency, refunds
 from handlers.payment.api import idempotency_key, replayable
 from handlers.payment.processor import SimulatedProcessor
@@ -11,14 +11,14 @@ from handlers.payment.settings import PaymentSettings
 async def create(
     payment_id: str, body: dict, token_info: dict, settings: PaymentSettings, processor: SimulatedProcessor
 ):
-    principal = principal_from_token_info(token_info)
+    caller = caller_from_token_info(token_info)
     refund_request = RefundRequest.model_validate(body)
     result = await idempotency.run_once(
-        principal.user_id,
+        caller.subject,
         f"refunds:{payment_id}",
         idempotency_key(),
         body,
-        lambda resource_id: refunds.refund(principal, payment_id, refund_request, processor, resource_id),
+        lambda resource_id: refunds.refund(caller, payment_id, refund_request, processor, resource_id),
         settings.idempotency_wait_seconds,
         settings.idempotency_lease_seconds,
     )

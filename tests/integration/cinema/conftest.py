@@ -90,7 +90,7 @@ async def inventory_port(cinema_engine: AsyncEngine, cinema_settings: CinemaSett
 @pytest.fixture
 async def inventory(inventory_port: int, cinema_settings: CinemaSettings) -> AsyncIterator[InventoryClient]:
     """A client of that server, calling with a valid token."""
-    token = ServiceToken(cinema_settings, "tests")
+    token = ServiceToken(cinema_settings, "booking", audience="cinema")
     async with InventoryClient("127.0.0.1", inventory_port, timeout_seconds=60, token=token) as client:
         yield client
 

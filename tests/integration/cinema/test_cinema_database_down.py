@@ -42,7 +42,7 @@ async def test_grpc_answers_unavailable(unreachable):
     sock.bind(("127.0.0.1", 0))
     server = await start_server(engine, unreachable, sock=sock)
     try:
-        token = ServiceToken(unreachable, "tests")
+        token = ServiceToken(unreachable, "booking", audience="cinema")
         async with InventoryClient("127.0.0.1", sock.getsockname()[1], token=token) as inventory:
             with pytest.raises(GRPCError) as refused:
                 await inventory.hold_seats(1, ["A-1"], "hold-1")

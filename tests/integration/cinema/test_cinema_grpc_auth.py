@@ -1,4 +1,8 @@
-"""Zero trust on the seat inventory: no valid JWT, no seat changes hands (UNAUTHENTICATED)."""
+"""Zero trust on the seat inventory: no valid token, no seat changes hands (UNAUTHENTICATED).
+
+Who may change seats at all (only the booking service: PERMISSION_DENIED for users, admins and
+other services) is attacked in tests/security/test_seat_inventory_side_doors.py.
+"""
 
 import time
 import uuid
@@ -13,34 +17,34 @@ from grpclib.health.v1.health_pb2 import HealthCheckRequest
 from generated.proto.cinema import v1 as pb
 from handlers.cinema.inventory_client import InventoryClient
 from handlers.common.keys import load_signing_key
-from handlers.common.signing import sign_token
+from handlers.common.signing import sign_service_token
 
 pytestmark = pytest.mark.integration
 
 
-def _claims(settings, **overrides) -> dict:
+def _claims(**overrides) -> dict:
     now = int(time.time())
-    return {
-        "iss": settings.jwt_issuer,
-        "sub": "caller",
-        "role": "user",
-        "iat": now,
-        "exp": now + 300,
-        **overrides,
-    }
+    booking = "service:booking"
+    return {"iss": booking, "sub": booking, "aud": "cinema", "iat": now, "exp": now + 300, **overrides}
+
+
+def _signed_by_booking(settings, **overrides) -> str:
+    kid, key = load_signing_key(settings.jwt_keys_dir, "booking")
+    return jwt.encode(_claims(**overrides), key, algorithm="RS256", headers={"kid": kid})
 
 
 def bad_tokens(settings) -> dict[str, str]:
-    kid, _ = load_signing_key(settings.jwt_keys_dir)
+    kid, _ = load_signing_key(settings.jwt_keys_dir, "booking")
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = int(time.time())
     return {
         "empty": "",
         "garbage": "not-a-jwt",
-        "expired": sign_token(settings, "caller", "user", 300, iat=now - 600, exp=now - 60),
-        "wrong issuer": sign_token(settings, "caller", "user", 300, iss="someone-else"),
-        "forged": jwt.encode(_claims(settings), stranger, algorithm="RS256", headers={"kid": kid}),
-        "alg none": jwt.encode(_claims(settings), None, algorithm="none"),
+        "expired": _signed_by_booking(settings, iat=now - 600, exp=now - 60),
+        "for another callee": sign_service_token(settings, "booking", "payment", 300),
+        "no audience": _signed_by_booking(settings, aud=None),
+        "forged": jwt.encode(_claims(), stranger, algorithm="RS256", headers={"kid": kid}),
+        "alg none": jwt.encode(_claims(), None, algorithm="none"),
     }
 
 
@@ -64,7 +68,7 @@ async def test_changing_calls_without_a_valid_token_are_unauthenticated_and_chan
                 assert refused.value.status == Status.UNAUTHENTICATED, (name, method, refused.value)
     seats = {seat.seat_id: seat for seat in (await inventory.get_seat_map(showtime)).seats}
     assert seats["A-1"].state == pb.SeatState.AVAILABLE
-    assert (seats["A-2"].state, seats["A-2"].hold_id) == (pb.SeatState.HELD, held.hold_id)
+    assert seats["A-2"].state == pb.SeatState.HELD
 
 
 async def test_the_seat_map_and_health_need_no_token(inventory_port, make_showtime):

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from handlers.common.auth import AuthError, Principal, TokenVerifier, require_admin
+from handlers.common.auth import AuthError, KeyRing, Principal, TokenVerifier, require_admin
 from handlers.common.keys import jwks, kid_of
 from handlers.common.problems import Forbidden
 
@@ -39,7 +39,7 @@ def kid(key) -> str:
 
 @pytest.fixture(scope="module")
 def verifier(key, kid) -> TokenVerifier:
-    return TokenVerifier({kid: key.public_key()}, ISSUER)
+    return TokenVerifier(KeyRing.static({kid: key.public_key()}), ISSUER)
 
 
 def claims(**overrides):
@@ -75,18 +75,24 @@ def test_hs256_signed_with_the_public_key_is_refused(verifier, key, kid):
         verifier.verify(f"{signing_input}.{b64(mac)}")
 
 
+def _from_now(**delta):
+    """A time relative to when the test runs (not when the module is imported: the suite is long)."""
+    return lambda: datetime.now(UTC) + timedelta(**delta)
+
+
 @pytest.mark.parametrize(
     ("overrides", "reason"),
     [
-        ({"exp": datetime.now(UTC) - timedelta(seconds=1)}, "token expired"),
-        ({"nbf": datetime.now(UTC) + timedelta(minutes=5)}, "token not yet valid"),
-        ({"iat": datetime.now(UTC) + timedelta(minutes=5)}, "token not yet valid"),
+        ({"exp": _from_now(seconds=-1)}, "token expired"),
+        ({"nbf": _from_now(minutes=5)}, "token not yet valid"),
+        ({"iat": _from_now(minutes=5)}, "token not yet valid"),
         ({"iss": "someone-else"}, "wrong issuer"),
         ({"iss": None}, "invalid token"),
         ({"exp": None}, "invalid token"),
         ({"sub": None}, "invalid token"),
         ({"role": "superuser"}, "token has no valid role"),
         ({"role": None}, "token has no valid role"),
+        ({"aud": "payment"}, "wrong audience"),
     ],
     ids=[
         "expired",
@@ -98,11 +104,13 @@ def test_hs256_signed_with_the_public_key_is_refused(verifier, key, kid):
         "no-sub",
         "bad-role",
         "no-role",
+        "service-audience",
     ],
 )
 def test_bad_claims_are_refused(verifier, key, kid, overrides, reason):
+    evaluated = {name: value() if callable(value) else value for name, value in overrides.items()}
     with pytest.raises(AuthError) as refused:
-        verifier.verify(sign(key, kid, **overrides))
+        verifier.verify(sign(key, kid, **evaluated))
     assert refused.value.reason == reason
 
 
@@ -157,7 +165,7 @@ def test_malformed_tokens_are_refused(verifier, token):
 
 
 def test_leeway_tolerates_small_clock_skew(key, kid):
-    skewed = TokenVerifier({kid: key.public_key()}, ISSUER, leeway_seconds=30)
+    skewed = TokenVerifier(KeyRing.static({kid: key.public_key()}), ISSUER, leeway_seconds=30)
     assert skewed.verify(sign(key, kid, exp=datetime.now(UTC) - timedelta(seconds=5))).user_id == "usr_1"
 
 

@@ -1,9 +1,9 @@
-"""A service's own token: verifiable, least privilege, minted once and renewed before it expires."""
+"""A service's own token: its own key, addressed to one callee, minted once and renewed before expiry."""
 
 import pytest
 
 from handlers.common import service_token
-from handlers.common.auth import TokenVerifier
+from handlers.common.auth import AuthError, ServiceCaller, TokenVerifier
 from handlers.common.keys import ensure_dev_keys
 from handlers.common.service_token import ServiceToken
 from handlers.common.settings import ServiceSettings
@@ -18,15 +18,20 @@ def settings(tmp_path) -> ServiceSettings:
     return ServiceSettings(jwt_keys_dir=tmp_path)
 
 
-def test_the_token_verifies_as_the_service_without_admin_rights(settings):
-    principal = TokenVerifier.from_settings(settings).verify(ServiceToken(settings, "service:booking")())
-    assert (principal.user_id, principal.role) == ("service:booking", "user")
+def test_the_token_verifies_as_the_service_for_its_callee_only(settings):
+    verifier = TokenVerifier.from_settings(settings)
+    token = ServiceToken(settings, "booking", audience="cinema")()
+    assert verifier.verify_service(token, "cinema") == ServiceCaller("booking")
+    with pytest.raises(AuthError, match="wrong audience"):
+        verifier.verify_service(token, "payment")
+    with pytest.raises(AuthError):
+        verifier.verify(token)  # never a user token
 
 
 def test_it_is_minted_once_and_renewed_a_minute_before_expiry(settings, monkeypatch):
     clock = [1_000_000]
     monkeypatch.setattr(service_token.time, "time", lambda: clock[0])
-    token = ServiceToken(settings, "service:booking", ttl_seconds=900)
+    token = ServiceToken(settings, "booking", audience="cinema", ttl_seconds=900)
     first = token()
     clock[0] += 900 - 61
     assert token() == first
@@ -34,6 +39,7 @@ def test_it_is_minted_once_and_renewed_a_minute_before_expiry(settings, monkeypa
     assert token() != first
 
 
-def test_without_a_signing_key_it_says_where_it_looked(tmp_path):
-    with pytest.raises(MissingSigningKey, match=str(tmp_path)):
-        ServiceToken(ServiceSettings(jwt_keys_dir=tmp_path), "service:booking")()
+def test_without_its_own_signing_key_it_says_where_it_looked(tmp_path):
+    ensure_dev_keys(tmp_path, owners=("user",))  # the user service's key does not stand in
+    with pytest.raises(MissingSigningKey, match="booking"):
+        ServiceToken(ServiceSettings(jwt_keys_dir=tmp_path), "booking", audience="cinema")()
