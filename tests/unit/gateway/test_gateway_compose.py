@@ -8,7 +8,7 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives import serialization
 
-from handlers.common.keys import PUBLIC_KEY_SUFFIX, ensure_dev_keys
+from handlers.common.keys import PUBLIC_KEY_SUFFIX, SIGNERS, ensure_dev_keys, public_keys_dir
 from mesh.gateway.declarative import build
 from mesh.gateway.kong_schema import validate
 
@@ -79,6 +79,15 @@ def test_healthchecks_and_ordering(compose):
     assert services["kong"]["environment"]["KONG_DATABASE"] == "off"
 
 
+def test_each_container_holds_only_its_own_private_key(compose):
+    services = compose["services"]
+    for name in (*ROLES, "migrate", "kong"):
+        private = [volume for volume in services[name].get("volumes", []) if "/private" in volume]
+        expected = [f"./.dev/jwt/private/{name}:/keys/private/{name}:ro"] if name in SIGNERS else []
+        assert private == expected, name
+        assert not any(volume.startswith("./.dev/jwt:") for volume in services[name].get("volumes", []))
+
+
 def test_developer_tools_only_in_the_tools_profile(compose):
     services = compose["services"]
     tools = {name for name, svc in services.items() if "tools" in svc.get("profiles", [])}
@@ -86,8 +95,10 @@ def test_developer_tools_only_in_the_tools_profile(compose):
 
 
 def test_kong_entrypoint_renders_a_valid_config_with_the_real_key(compose, tmp_path):
-    keys = tmp_path / "keys"
-    ensure_dev_keys(keys)
+    keys_root = tmp_path / "keys"
+    ensure_dev_keys(keys_root)
+    keys = public_keys_dir(keys_root, "user")  # what compose mounts at /keys in the kong container
+    assert "./.dev/jwt/public/user:/keys:ro" in compose["services"]["kong"]["volumes"]
     script = compose["services"]["kong"]["entrypoint"][2].replace("$$", "$")
     script = (
         script.replace("/keys/", f"{keys}/")
