@@ -1,11 +1,16 @@
 """Background processes with pid files and logs under ``.run/mesh/`` (override: CINEMESH_STATE_DIR).
 
+Each process is given its own view of the keys directory (``.run/mesh/keys/<name>``: everyone's
+public keys and only its own private key, as compose mounts them), so no process is configured
+with another's signing key.
+
 A pid file only counts while its process is alive and still runs the same module (``/proc``
 cmdline), so a stale file or a recycled pid is never signalled. Each process leads its own
 session; ``stop`` signals that process group: SIGTERM, then SIGKILL after a grace period.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from handlers.common.settings import REPO_ROOT
+from handlers.common.keys import private_key_path
+from handlers.common.settings import REPO_ROOT, ServiceSettings
 from mesh.processes import ProcessSpec
 
 
@@ -48,7 +54,24 @@ def healthy(spec: ProcessSpec, timeout: float = 3.0) -> bool:
         return False
 
 
+def keys_view(spec: ProcessSpec, keys_dir: Path) -> Path:
+    """A keys directory with every public key of ``keys_dir`` and only ``spec``'s own private key."""
+    view = state_dir() / "keys" / spec.name
+    if view.exists():
+        shutil.rmtree(view)
+    view.mkdir(parents=True)
+    (view / "public").symlink_to((keys_dir / "public").resolve(), target_is_directory=True)
+    own = private_key_path(keys_dir, spec.name).parent
+    if own.is_dir():
+        (view / "private").mkdir()
+        (view / "private" / spec.name).symlink_to(own.resolve(), target_is_directory=True)
+    return view
+
+
 def start(spec: ProcessSpec, env: dict[str, str] | None = None) -> int:
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    keys_dir = Path(environment.get("CINEMESH_JWT_KEYS_DIR") or ServiceSettings().jwt_keys_dir)
+    environment["CINEMESH_JWT_KEYS_DIR"] = str(keys_view(spec, keys_dir))
     with log_path(spec).open("ab") as log:
         log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} starting python -m {spec.module}\n".encode())
         log.flush()
@@ -59,7 +82,7 @@ def start(spec: ProcessSpec, env: dict[str, str] | None = None) -> int:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            env=environment,
         )
     _pid_path(spec).write_text(f"{process.pid}\n")
     return process.pid
