@@ -4,7 +4,7 @@ Pass the user's own bearer token through; results are the contract's generated m
 
     async with PaymentClient("http://127.0.0.1:8104") as payments:
         payment = await payments.create_payment(token, booking_id, 2400, "EUR", "tok_visa_success",
-                                                idempotency_key=booking_id)
+                                                idempotency_key=booking_id, user_id=user_id)
 
 ``create_payment`` raises ``PaymentDeclined`` (with the stored payment) when the processor
 said no. ``PaymentUnavailable`` means the outcome is unknown: retry with the SAME key.
@@ -76,12 +76,14 @@ class PaymentClient:
         currency: str,
         payment_token: str,
         idempotency_key: str,
+        user_id: str,
     ) -> Payment:
         body = {
             "amount": amount,
             "currency": currency,
             "payment_token": payment_token,
             "booking_id": booking_id,
+            "user_id": user_id,
         }
         payment = Payment.model_validate(
             await self._call(
