@@ -23,7 +23,8 @@ def operations():
         for path, item in (yaml.safe_load(spec.read_text()).get("paths") or {}).items():
             for method, operation in item.items():
                 if method in METHODS:
-                    yield pytest.param(spec.name, operation.get("operationId"), id=f"{spec.stem} {method} {path}")
+                    name = f"{spec.stem} {method} {path}"
+                    yield pytest.param(spec.name, operation.get("operationId"), id=name)
 
 
 @pytest.mark.parametrize(("contract", "operation_id"), list(operations()))
@@ -36,4 +37,4 @@ def test_the_operation_id_names_a_callable(contract, operation_id):
         pytest.fail(f"{contract}: operationId {operation_id}: module {module_name} does not import: {exc}")
     function = getattr(module, function_name, None)
     assert callable(function), f"{contract}: operationId {operation_id}: {module_name} has no {function_name}"
-    assert inspect.iscoroutinefunction(function), f"{contract}: {operation_id} must be async (connexion AsyncApp)"
+    assert inspect.iscoroutinefunction(function), f"{contract}: {operation_id} must be async (AsyncApp)"
