@@ -55,9 +55,7 @@ def seat_message(seat: SeatView) -> pb.Seat:
         kind=pb.SeatKind[seat.kind.upper()],
         state=pb.SeatState[seat.state],
         price_minor=seat.price_minor,
-        hold_id=seat.hold_id or "",
         held_until=seat.held_until,
-        booking_id=seat.booking_id or "",
     )
 
 

@@ -1,6 +1,13 @@
-"""HoldSeats, ConfirmSeats and ReleaseSeats: one PostgreSQL transaction each, pessimistic locks."""
+"""HoldSeats, ConfirmSeats and ReleaseSeats: one PostgreSQL transaction each, pessimistic locks.
 
+Each takes its row locks first (the hold's row, then its seats' rows), then reads the database clock
+(``seat_sql.CLOCK``) and only then decides whether a hold is live and whether the showtime started.
+"""
+
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -44,9 +51,7 @@ async def hold_seats(
             raise NotFound(f"Showtime {showtime_id} does not exist.")
         base_price, _currency, started, held_until, already_taken = inserted
         if started:
-            raise ShowtimeStarted(
-                f"Showtime {showtime_id} has already started; its seats can no longer be held."
-            )
+            raise _started(showtime_id, "held")
         if held_until is None:
             return await _replayed(conn, hold_id, showtime_id, seats)
         if already_taken:
@@ -55,12 +60,15 @@ async def hold_seats(
         unknown = sorted(set(seats) - {row["seat_id"] for row in locked})
         if unknown:
             raise NotFound(f"Unknown seats for showtime {showtime_id}: {','.join(unknown)}", seat_ids=unknown)
-        taken = [row["seat_id"] for row in locked if rules.is_taken(row)]
+        now, started = await _clock(conn, showtime_id)
+        if started:
+            raise _started(showtime_id, "held")
+        taken = [row["seat_id"] for row in locked if rules.is_taken(row, now)]
         if taken:
             raise SeatsUnavailable(taken)
         total = sum(seat_price(base_price, row["kind"]) for row in locked)
         result = await conn.exec_driver_sql(sql.TAKE_SEATS, (showtime_id, seats, hold_id, held_until, total))
-        return HoldView.from_row(result.mappings().one())
+        return HoldView.from_row(result.mappings().one(), now)
 
 
 async def confirm_seats(engine: AsyncEngine, hold_id: str, booking_id: str) -> HoldView:
@@ -68,17 +76,19 @@ async def confirm_seats(engine: AsyncEngine, hold_id: str, booking_id: str) -> H
     booking_id = rules.reference("booking_id", booking_id)
     try:
         async with engine.begin() as conn:
-            hold = await _locked_hold(conn, sql.LOCK_HOLD, hold_id)
+            row = await _locked_hold(conn, sql.LOCK_HOLD, hold_id)
+            locked = await _lock_seats(conn, row)
+            now, started = await _clock(conn, row["showtime_id"])
+            hold = HoldView.from_row(row, now)
             if hold.state == "CONFIRMED" and hold.booking_id == booking_id:
                 return hold
-            _require_confirmable(hold)
-            locked = await _lock_seats(conn, hold)
-            if any(row["state"] != "HELD" or row["hold_id"] != hold_id for row in locked):
+            _require_confirmable(hold, started)
+            if any(seat["state"] != "HELD" or seat["hold_id"] != hold_id for seat in locked):
                 raise HoldExpired(f"Hold {hold_id} expired and its seats were taken.")
             sold = await conn.exec_driver_sql(
                 sql.SELL_SEATS, (hold.showtime_id, list(hold.seat_ids), booking_id, hold_id)
             )
-            return HoldView.from_row(sold.mappings().one())
+            return HoldView.from_row(sold.mappings().one(), now)
     except IntegrityError as exc:
         raise HoldNotConfirmable(f"Booking {booking_id} already has confirmed seats.") from exc
 
@@ -86,57 +96,75 @@ async def confirm_seats(engine: AsyncEngine, hold_id: str, booking_id: str) -> H
 async def release_seats(
     engine: AsyncEngine, hold_id: str | None = None, booking_id: str | None = None
 ) -> tuple[HoldView, list[str]]:
+    """Frees the seats still owned by the hold, at any time (also once the showtime started)."""
     if (hold_id is None) == (booking_id is None):
         raise BadRequest("Give exactly one of hold_id or booking_id.")
     async with engine.begin() as conn:
         if hold_id is not None:
-            hold = await _locked_hold(conn, sql.LOCK_HOLD, rules.reference("hold_id", hold_id))
+            row = await _locked_hold(conn, sql.LOCK_HOLD, rules.reference("hold_id", hold_id))
         else:
-            hold = await _locked_hold(
+            row = await _locked_hold(
                 conn, sql.LOCK_HOLD_OF_BOOKING, rules.reference("booking_id", booking_id)
             )
-        if hold.state == "RELEASED":
-            return hold, []
-        locked = await _lock_seats(conn, hold)
+        locked = [] if row["state"] == "RELEASED" else await _lock_seats(conn, row)
+        now, _ = await _clock(conn, row["showtime_id"])
+        if row["state"] == "RELEASED":
+            return HoldView.from_row(row, now), []
         mine = [
-            row["seat_id"] for row in locked if row["hold_id"] == hold.hold_id and row["state"] != "AVAILABLE"
+            seat["seat_id"]
+            for seat in locked
+            if seat["hold_id"] == row["hold_id"] and seat["state"] != "AVAILABLE"
         ]
         freed = (
-            (await conn.exec_driver_sql(sql.FREE_SEATS, (hold.showtime_id, mine, hold.hold_id)))
+            (await conn.exec_driver_sql(sql.FREE_SEATS, (row["showtime_id"], mine, row["hold_id"])))
             .scalars()
             .all()
         )
-        return await _hold(conn, hold.hold_id), list(freed)
+        return await _hold(conn, row["hold_id"], now), list(freed)
 
 
-def _require_confirmable(hold: HoldView) -> None:
+def _require_confirmable(hold: HoldView, started: bool) -> None:
     if hold.state == "CONFIRMED":
         raise HoldNotConfirmable(f"Hold {hold.hold_id} is already confirmed for another booking.")
     if hold.state == "RELEASED":
         raise HoldNotConfirmable(f"Hold {hold.hold_id} was released.")
+    if started:
+        raise _started(hold.showtime_id, "sold")
     if hold.state == "EXPIRED":
         raise HoldExpired(f"Hold {hold.hold_id} expired at {hold.held_until.isoformat()}.")
 
 
+def _started(showtime_id: int, verb: str) -> ShowtimeStarted:
+    return ShowtimeStarted(f"Showtime {showtime_id} has already started; its seats can no longer be {verb}.")
+
+
+async def _clock(conn: AsyncConnection, showtime_id: int) -> tuple[datetime, bool]:
+    """The database clock, read once this transaction's row locks are held, and whether the showtime
+    has started by then."""
+    now, starts_at = (await conn.exec_driver_sql(sql.CLOCK, (showtime_id,))).one()
+    return now, starts_at <= now
+
+
 async def _replayed(conn: AsyncConnection, hold_id: str, showtime_id: int, seats: list[str]) -> HoldView:
-    hold = await _hold(conn, hold_id)
+    now, _ = await _clock(conn, showtime_id)
+    hold = await _hold(conn, hold_id, now)
     if hold.showtime_id != showtime_id or list(hold.seat_ids) != seats:
         raise HoldIdReused(f"hold_id {hold_id} is already used for other seats.")
     return hold
 
 
-async def _hold(conn: AsyncConnection, hold_id: str) -> HoldView:
+async def _hold(conn: AsyncConnection, hold_id: str, now: datetime) -> HoldView:
     row = (await conn.exec_driver_sql(sql.GET_HOLD, (hold_id,))).mappings().one()
-    return HoldView.from_row(row)
+    return HoldView.from_row(row, now)
 
 
-async def _locked_hold(conn: AsyncConnection, statement: str, key: str) -> HoldView:
+async def _locked_hold(conn: AsyncConnection, statement: str, key: str) -> Mapping[str, Any]:
     row = (await conn.exec_driver_sql(statement, (key,))).mappings().first()
     if row is None:
         raise NotFound(f"No hold found for {key}.")
-    return HoldView.from_row(row)
+    return row
 
 
-async def _lock_seats(conn: AsyncConnection, hold: HoldView) -> list:
-    result = await conn.exec_driver_sql(sql.LOCK_SEATS, (hold.showtime_id, list(hold.seat_ids)))
+async def _lock_seats(conn: AsyncConnection, hold: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    result = await conn.exec_driver_sql(sql.LOCK_SEATS, (hold["showtime_id"], list(hold["seat_ids"])))
     return list(result.mappings().all())

@@ -26,8 +26,8 @@ class HoldView:
     currency: str
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "HoldView":
-        expired = row["state"] == "HELD" and row["held_until"] <= row["now"]
+    def from_row(cls, row: Mapping[str, Any], now: datetime) -> "HoldView":
+        expired = row["state"] == "HELD" and row["held_until"] <= now
         return cls(
             hold_id=row["hold_id"],
             showtime_id=row["showtime_id"],
@@ -75,6 +75,6 @@ def ttl(value: int, default: int, maximum: int) -> int:
     return value
 
 
-def is_taken(seat: Mapping[str, Any]) -> bool:
-    """SOLD, or HELD by a hold that is still live; an expired hold counts as free."""
-    return seat["state"] == "SOLD" or (seat["state"] == "HELD" and seat["held_until"] > seat["now"])
+def is_taken(seat: Mapping[str, Any], now: datetime) -> bool:
+    """SOLD, or HELD by a hold that is still live at ``now``; an expired hold counts as free."""
+    return seat["state"] == "SOLD" or (seat["state"] == "HELD" and seat["held_until"] > now)

@@ -1,4 +1,4 @@
-"""The seat map of a showtime and the sweeper that returns expired holds to AVAILABLE."""
+"""The public seat map of a showtime and the sweeper that returns expired holds to AVAILABLE."""
 
 import asyncio
 import logging
@@ -17,15 +17,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SeatView:
+    """What anyone may see of a seat: never the hold or booking that owns it."""
+
     seat_id: str
     row: str
     number: int
     kind: str
     state: str  # AVAILABLE, HELD, SOLD (an expired hold reads AVAILABLE)
     price_minor: int
-    hold_id: str | None
     held_until: datetime | None
-    booking_id: str | None
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ async def seat_map(engine: AsyncEngine, showtime_id: int) -> SeatMap:
 
 
 def _seat(row, base_price: int) -> SeatView:
-    expired = row["state"] == "HELD" and not rules.is_taken(row)
+    expired = row["state"] == "HELD" and not rules.is_taken(row, row["now"])
     held = row["state"] == "HELD" and not expired
     return SeatView(
         seat_id=row["seat_id"],
@@ -56,9 +56,7 @@ def _seat(row, base_price: int) -> SeatView:
         kind=row["kind"],
         state="AVAILABLE" if expired else row["state"],
         price_minor=seat_price(base_price, row["kind"]),
-        hold_id=row["hold_id"] if row["state"] != "AVAILABLE" and not expired else None,
         held_until=row["held_until"] if held else None,
-        booking_id=row["booking_id"] if row["state"] == "SOLD" else None,
     )
 
 

@@ -2,13 +2,14 @@
 
 Lock order everywhere: the ``holds`` row first, then ``showtime_seats`` rows ``ORDER BY seat_id``
 with ``FOR UPDATE``; so two transactions never wait on each other in opposite orders.
-Liveness is decided with ``clock_timestamp()`` after the locks are taken.
+Liveness and the showtime's start are decided with ``CLOCK``, read once the locks are held: never
+from a ``FOR UPDATE`` query's select list, which PostgreSQL evaluates before waiting for the lock
+(and not again when the lock holder rolls back), so a clock read there predates the lock.
 """
 
-HOLD_COLUMNS = (
-    "hold_id, showtime_id, seat_ids, state, held_until, booking_id, total_price_minor, currency,"
-    " clock_timestamp() AS now"
-)
+HOLD_COLUMNS = "hold_id, showtime_id, seat_ids, state, held_until, booking_id, total_price_minor, currency"
+
+CLOCK = "SELECT clock_timestamp() AS now, starts_at FROM showtimes WHERE id = $1"
 
 # Also reports the seats already taken in the statement's snapshot, so a request that must fail
 # fails fast, without queueing for row locks; a request that may succeed decides under LOCK_SEATS.
@@ -31,7 +32,7 @@ FROM st LEFT JOIN ins ON true CROSS JOIN taken
 """
 
 LOCK_SEATS = """
-SELECT seat_id, kind, state, hold_id, held_until, booking_id, clock_timestamp() AS now
+SELECT seat_id, kind, state, hold_id, held_until
 FROM showtime_seats
 WHERE showtime_id = $1 AND seat_id = ANY($2::varchar[])
 ORDER BY seat_id
@@ -73,7 +74,7 @@ SELECT seat_id FROM freed ORDER BY seat_id
 SHOWTIME_PRICING = "SELECT base_price_minor, currency FROM showtimes WHERE id = $1"
 
 SEAT_MAP = """
-SELECT seat_id, row_label, number, kind, state, hold_id, held_until, booking_id, clock_timestamp() AS now
+SELECT seat_id, row_label, number, kind, state, held_until, clock_timestamp() AS now
 FROM showtime_seats WHERE showtime_id = $1 ORDER BY position
 """
 

@@ -119,3 +119,25 @@ async def test_seats_of_a_started_showtime_cannot_be_held(cinema_engine, make_sh
     async with cinema_engine.connect() as conn:
         stored = await conn.exec_driver_sql("SELECT count(*) FROM holds WHERE showtime_id = $1", (showtime,))
         assert stored.scalar() == 0
+
+
+async def test_seats_of_a_started_showtime_cannot_be_sold_but_can_be_released(cinema_engine, make_showtime):
+    showtime, hold_id = await make_showtime(), new_id()
+    await holds.hold_seats(cinema_engine, showtime, ["A-1", "A-2"], hold_id)
+    async with cinema_engine.begin() as conn:
+        await conn.exec_driver_sql(
+            "UPDATE showtimes SET starts_at = now() - interval '1 minute', "
+            "ends_at = now() + interval '99 minutes' WHERE id = $1",
+            (showtime,),
+        )
+    with pytest.raises(ShowtimeStarted, match="already started"):
+        await holds.confirm_seats(cinema_engine, hold_id, f"booking-8-{RUN}")
+    assert (await seat_states(cinema_engine, showtime))["A-1"] == "HELD"
+    async with cinema_engine.connect() as conn:
+        sold = await conn.exec_driver_sql(
+            "SELECT count(*) FROM showtime_seats WHERE showtime_id = $1 AND state = 'SOLD'", (showtime,)
+        )
+        assert sold.scalar() == 0
+    released, freed = await holds.release_seats(cinema_engine, hold_id=hold_id)
+    assert released.state == "RELEASED" and freed == ["A-1", "A-2"]
+    assert (await seat_states(cinema_engine, showtime))["A-1"] == "AVAILABLE"

@@ -77,10 +77,10 @@ def test_inventory_input_rules():
 
 def test_expired_holds_count_as_free():
     now = datetime(2030, 1, 1, tzinfo=UTC)
-    assert rules.is_taken({"state": "SOLD", "held_until": None, "now": now})
-    assert rules.is_taken({"state": "HELD", "held_until": datetime(2030, 1, 2, tzinfo=UTC), "now": now})
-    assert not rules.is_taken({"state": "HELD", "held_until": now, "now": now})
-    assert not rules.is_taken({"state": "AVAILABLE", "held_until": None, "now": now})
+    assert rules.is_taken({"state": "SOLD", "held_until": None}, now)
+    assert rules.is_taken({"state": "HELD", "held_until": datetime(2030, 1, 2, tzinfo=UTC)}, now)
+    assert not rules.is_taken({"state": "HELD", "held_until": now}, now)
+    assert not rules.is_taken({"state": "AVAILABLE", "held_until": None}, now)
 
 
 def test_storable_text_and_instants():

@@ -351,11 +351,6 @@ class Seat(betterproto2.Message):
 
     price_minor: "int" = betterproto2.field(6, betterproto2.TYPE_INT64)
 
-    hold_id: "str" = betterproto2.field(7, betterproto2.TYPE_STRING)
-    """
-    Set while HELD.
-    """
-
     held_until: "datetime.datetime | None" = betterproto2.field(
         8,
         betterproto2.TYPE_MESSAGE,
@@ -364,11 +359,6 @@ class Seat(betterproto2.Message):
     )
     """
     Set while HELD.
-    """
-
-    booking_id: "str" = betterproto2.field(9, betterproto2.TYPE_STRING)
-    """
-    Set while SOLD.
     """
 
 
@@ -410,7 +400,8 @@ class SeatInventoryServiceStub(betterproto2_grpclib.ServiceStub):
         metadata: "MetadataLike | None" = None,
     ) -> "ConfirmSeatsResponse":
         """
-        Turns a live hold into sold seats of a booking. Idempotent per (hold_id, booking_id).
+        Turns a live hold into sold seats of a booking, before the showtime starts.
+        Idempotent per (hold_id, booking_id).
         """
 
         return await self._unary_unary(
@@ -452,7 +443,7 @@ class SeatInventoryServiceStub(betterproto2_grpclib.ServiceStub):
         metadata: "MetadataLike | None" = None,
     ) -> "GetSeatMapResponse":
         """
-        The state of every seat of a showtime.
+        The state and price of every seat of a showtime. Public: it names no hold or booking.
         """
 
         return await self._unary_unary(
@@ -484,7 +475,8 @@ class SeatInventoryServiceBase(betterproto2_grpclib.ServiceBase):
         self, message: "ConfirmSeatsRequest"
     ) -> "ConfirmSeatsResponse":
         """
-        Turns a live hold into sold seats of a booking. Idempotent per (hold_id, booking_id).
+        Turns a live hold into sold seats of a booking, before the showtime starts.
+        Idempotent per (hold_id, booking_id).
         """
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
@@ -500,7 +492,7 @@ class SeatInventoryServiceBase(betterproto2_grpclib.ServiceBase):
 
     async def get_seat_map(self, message: "GetSeatMapRequest") -> "GetSeatMapResponse":
         """
-        The state of every seat of a showtime.
+        The state and price of every seat of a showtime. Public: it names no hold or booking.
         """
 
         raise grpclib.GRPCError(grpclib.const.Status.UNIMPLEMENTED)
