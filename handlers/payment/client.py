@@ -1,10 +1,14 @@
-"""Async client of the payment service for services acting for a user (e.g. the booking saga).
+"""Async client of the payment service (contracts/openapi/payment.yaml 2.0.0) for the booking saga.
 
-Pass the user's own bearer token through; results are the contract's generated models::
+Every method takes the bearer token to send. Charges and refunds accept only the booking
+service's own token (``ServiceToken(settings, "booking", audience="payment")()``); reads accept
+it too, or a user's token (their own payments only). ``user_id`` is the booking's owner, who is
+charged and may read the payment. Results are the contract's generated models::
 
     async with PaymentClient("http://127.0.0.1:8104") as payments:
-        payment = await payments.create_payment(token, booking_id, 2400, "EUR", "tok_visa_success",
-                                                idempotency_key=booking_id, user_id=user_id)
+        payment = await payments.create_payment(service_token(), booking_id, 2400, "EUR",
+                                                "tok_visa_success", idempotency_key=booking_id,
+                                                user_id=booking_owner)
 
 ``create_payment`` raises ``PaymentDeclined`` (with the stored payment) when the processor
 said no. ``PaymentUnavailable`` means the outcome is unknown: retry with the SAME key.
@@ -35,11 +39,15 @@ class PaymentDeclined(PaymentError):
 
 
 class PaymentUnauthorized(PaymentError):
-    """401: the token passed through is missing, expired or invalid."""
+    """401: the token is missing, expired or invalid."""
+
+
+class PaymentForbidden(PaymentError):
+    """403: a genuine token that may not make this call (a user's token on a charge or refund)."""
 
 
 class PaymentNotFound(PaymentError):
-    """404: no such payment for this user."""
+    """404: no such payment, or not one this caller may see."""
 
 
 class PaymentRejected(PaymentError):
@@ -50,7 +58,13 @@ class PaymentUnavailable(PaymentError):
     """No usable answer (network error, timeout, 5xx): the outcome is unknown; retry with the same key."""
 
 
-_ERRORS = {401: PaymentUnauthorized, 404: PaymentNotFound, 409: PaymentRejected, 422: PaymentRejected}
+_ERRORS = {
+    401: PaymentUnauthorized,
+    403: PaymentForbidden,
+    404: PaymentNotFound,
+    409: PaymentRejected,
+    422: PaymentRejected,
+}
 
 
 class PaymentClient:

@@ -1,5 +1,6 @@
 """Schemathesis over contracts/openapi/payment.yaml against the app in-process: no 5xx, every
-response conforms; authenticated operations run with real RS256 tokens from the dev signing key."""
+response conforms. Charges and refunds run with the booking service's own token (the only caller
+the contract accepts there), reads with a user's token; both real RS256 tokens from the dev keys."""
 
 import uuid
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 
-from handlers.common.signing import sign_token
+from handlers.common.signing import sign_service_token, sign_token
 from handlers.payment.app import create_app
 from handlers.payment.settings import PaymentSettings
 
@@ -32,20 +33,18 @@ def bearer(user_id: str, role: str = "user") -> dict[str, str]:
     return {"Authorization": "Bearer " + sign_token(SETTINGS, user_id, role, 3600)}
 
 
-FUZZER = bearer(f"usr_contract_{uuid.uuid4().hex[:8]}")
-
-
-@pytest.fixture(scope="module")
-def auth() -> dict[str, str]:
-    return FUZZER
+FUZZER_ID = f"usr_contract_{uuid.uuid4().hex[:8]}"
+FUZZER = bearer(FUZZER_ID)
+BOOKING = {"Authorization": "Bearer " + sign_service_token(SETTINGS, "booking", "payment", 3600)}
 
 
 @schema.auth()
-class UserBearer:
-    """One user's token on every case, except where Schemathesis removes it on purpose (negative tests)."""
+class CallerBearer:
+    """The booking service's token on POST (charges, refunds) and one user's on GET, except where
+    Schemathesis removes it on purpose (negative tests)."""
 
     def get(self, case, context) -> dict[str, str]:
-        return FUZZER
+        return BOOKING if case.operation.method.upper() == "POST" else FUZZER
 
     def set(self, case, data: dict[str, str], context) -> None:
         case.headers = {**(case.headers or {}), **data}
@@ -56,31 +55,39 @@ def test_payment_api_conforms_to_its_contract(case):
     case.call_and_validate()
 
 
-def test_a_payment_life_cycle_conforms(auth):
+def test_a_payment_life_cycle_conforms():
     """The success paths random data rarely reaches: charge, replay, read, list, refund."""
     booking = f"bkg_{uuid.uuid4().hex[:8]}"
-    body = {"amount": 2400, "currency": "EUR", "payment_token": "tok_visa_success", "booking_id": booking}
+    body = {
+        "amount": 2400,
+        "currency": "EUR",
+        "payment_token": "tok_visa_success",
+        "booking_id": booking,
+        "user_id": FUZZER_ID,
+    }
     key = {"Idempotency-Key": uuid.uuid4().hex}
     create = schema["/payments"]["POST"]
-    payment = create.Case(body=body, headers=key).call_and_validate(headers=dict(auth)).json()
-    replay = create.Case(body=body, headers=key).call_and_validate(headers=dict(auth))
+    payment = create.Case(body=body, headers=key).call_and_validate(headers=dict(BOOKING)).json()
+    replay = create.Case(body=body, headers=key).call_and_validate(headers=dict(BOOKING))
     assert replay.json() == payment and replay.headers["idempotent-replayed"] == ["true"]
     path = {"payment_id": payment["id"]}
     refund = schema["/payments/{payment_id}/refunds"]["POST"].Case(
         path_parameters=path, body={"amount": 400, "reason": "contract"}, headers={"Idempotency-Key": "r1"}
     )
-    assert refund.call_and_validate(headers=dict(auth)).status_code == 201
+    assert refund.call_and_validate(headers=dict(BOOKING)).status_code == 201
     shown = (
         schema["/payments/{payment_id}"]["GET"]
         .Case(path_parameters=path)
-        .call_and_validate(headers=dict(auth))
+        .call_and_validate(headers=dict(FUZZER))
     )
     assert shown.json()["refunded_amount"] == 400
     listed = (
-        schema["/payments"]["GET"].Case(query={"booking_id": booking}).call_and_validate(headers=dict(auth))
+        schema["/payments"]["GET"].Case(query={"booking_id": booking}).call_and_validate(headers=dict(FUZZER))
     )
     assert [p["id"] for p in listed.json()["items"]] == [payment["id"]]
     other = (
         schema["/payments/{payment_id}"]["GET"].Case(path_parameters=path).call(headers=bearer("usr_other"))
     )
     assert other.status_code == 404
+    users_charge = create.Case(body=body, headers={"Idempotency-Key": uuid.uuid4().hex}).call(headers=FUZZER)
+    assert users_charge.status_code == 403  # a user's genuine token cannot charge
