@@ -154,3 +154,29 @@ async def test_bad_confirm_release_and_map_requests_get_their_documented_status(
         with pytest.raises(GRPCError) as refused:
             await call
         assert refused.value.status == status
+
+
+async def test_one_window_no_hold_or_sale_once_the_showtime_started_release_still_works(
+    inventory, make_showtime, cinema_engine
+):
+    showtime, hold_id = await make_showtime(), new_id()
+    await inventory.hold_seats(showtime, ["A-1"], hold_id)
+    async with cinema_engine.begin() as conn:
+        await conn.exec_driver_sql(
+            "UPDATE showtimes SET starts_at = now() - interval '1 minute', "
+            "ends_at = now() + interval '99 minutes' WHERE id = $1",
+            (showtime,),
+        )
+    for late in (
+        inventory.confirm_seats(hold_id, f"booking-late-{RUN}"),
+        inventory.hold_seats(showtime, ["A-2"], new_id()),
+    ):
+        with pytest.raises(GRPCError) as refused:
+            await late
+        assert refused.value.status == Status.FAILED_PRECONDITION
+        assert f"Showtime {showtime} has already started" in refused.value.message
+    seat_states = states(await inventory.get_seat_map(showtime))
+    assert (seat_states["A-1"], seat_states["A-2"]) == (pb.SeatState.HELD, pb.SeatState.AVAILABLE)
+    released = await inventory.release_seats(hold_id=hold_id)
+    assert released.released_seat_ids == ["A-1"]
+    assert states(await inventory.get_seat_map(showtime))["A-1"] == pb.SeatState.AVAILABLE
