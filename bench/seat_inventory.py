@@ -90,12 +90,14 @@ async def asyncpg_pair(pool: asyncpg.Pool, showtime: int, seats: list[str]) -> N
             sql.INSERT_HOLD, hold_id, showtime, seats, 600
         )
         locked = await conn.fetch(sql.LOCK_SEATS, showtime, seats)
+        await conn.fetchrow(sql.CLOCK, showtime)
         if taken or any(row["state"] != "AVAILABLE" for row in locked):
             raise RuntimeError("bench seats must be free")
         await conn.fetchrow(sql.TAKE_SEATS, showtime, seats, hold_id, held_until, base_price * len(seats))
     async with pool.acquire() as conn, conn.transaction():
         hold = await conn.fetchrow(sql.LOCK_HOLD, hold_id)
         await conn.fetch(sql.LOCK_SEATS, showtime, list(hold["seat_ids"]))
+        await conn.fetchrow(sql.CLOCK, showtime)
         await conn.fetchrow(sql.SELL_SEATS, showtime, list(hold["seat_ids"]), f"booking-{hold_id}", hold_id)
 
 
