@@ -4,21 +4,22 @@ import logging
 import sys
 
 import uvicorn
+from pydantic import ValidationError
 
-from mesh.gateway.app import create_app
+from mesh.gateway.app import create_app, server_config
 from mesh.gateway.declarative import ConfigError
 from mesh.gateway.settings import GatewaySettings
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = GatewaySettings()
     try:
+        settings = GatewaySettings()
         app = create_app(settings)
-    except (ConfigError, OSError) as exc:
+    except (ConfigError, ValidationError, OSError) as exc:
         print(f"gateway refuses to start: {exc}", file=sys.stderr)
         return 2
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    uvicorn.Server(server_config(app, settings)).run()
     return 0
 
 

@@ -2,25 +2,30 @@
 
 import logging
 import time
+import traceback
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 import httpx
+import uvicorn
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route as StarletteRoute
+from starlette.routing import request_response
 
+from mesh.gateway.client_ip import RealIp
 from mesh.gateway.declarative import load
-from mesh.gateway.model import GatewayConfig
+from mesh.gateway.model import GatewayConfig, Route
 from mesh.gateway.plugins import build_chain
 from mesh.gateway.plugins.base import Exchange, kong_error
 from mesh.gateway.proxy import forward
+from mesh.gateway.request_target import bad_path
 from mesh.gateway.router import Match, Router
 from mesh.gateway.settings import GatewaySettings
 
-METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]
+UNROUTED = "(no route)"
+NO_ROUTE = "no Route matched with those values"
 logger = logging.getLogger("mesh.gateway")
 
 
@@ -50,31 +55,42 @@ class RedisPool:
 
 
 class Gateway:
-    def __init__(self, config: GatewayConfig, client: httpx.AsyncClient, redis_pool: RedisPool):
+    def __init__(
+        self, config: GatewayConfig, client: httpx.AsyncClient, redis_pool: RedisPool, real_ip: RealIp
+    ):
         self.router = Router(config.routes)
         self.client = client
+        self.real_ip = real_ip
         self.chains = {
-            route.name: build_chain(route, config.credentials, redis_pool) for route in config.routes
+            route.name: build_chain(route, config.credentials, config.consumers, redis_pool)
+            for route in config.routes
         }
+        # Kong runs the global plugins' header_filter on the answers it gives before any route.
+        self.unrouted = Route(
+            name=UNROUTED, service=None, methods=None, paths=(), plugins=config.global_plugins
+        )
+        self.unrouted_chain = build_chain(self.unrouted, config.credentials, config.consumers, redis_pool)
 
     async def handle(self, request: Request) -> Response:
         started = time.perf_counter()
-        match = self.router.match(request.method, request.url.path)
+        raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+        peer = request.client.host if request.client else "0.0.0.0"
+        addresses = self.real_ip.addresses(peer, request.headers)
+        refusal = bad_path(raw_path)
+        match = None if refusal else self.router.match(request.method, request.url.path, request.headers)
+        exchange = Exchange(
+            request=request,
+            route=match.route if match else self.unrouted,
+            client_ip=addresses.client,
+            peer_ip=addresses.peer,
+            trusted_peer=self.real_ip.is_trusted(peer),
+        )
         if match is None:
-            return kong_error(404, "no Route matched with those values")
-        client_ip = request.client.host if request.client else "0.0.0.0"
-        exchange = Exchange(request=request, route=match.route, client_ip=client_ip)
-        chain = self.chains[match.route.name]
-        response = None
-        for plugin in chain:
-            response = await plugin.access(exchange)
-            if response is not None:
-                break
-        if response is None:
-            if match.route.service is None:
-                response = kong_error(503, "no Service found with those values")
-            else:
-                response = await forward(self.client, exchange, _upstream_path(request, match))
+            chain = self.unrouted_chain
+            response = kong_error(400, "Bad request") if refusal else kong_error(404, NO_ROUTE)
+        else:
+            chain = self.chains[match.route.name]
+            response = await self._proxy(exchange, chain, match)
         headers = response.headers
         for name, value in exchange.response_headers.items():
             headers[name] = value
@@ -83,15 +99,37 @@ class Gateway:
         upstream_ms = int(headers.get("x-kong-upstream-latency", 0))
         spent_ms = int((time.perf_counter() - started) * 1000) - upstream_ms
         headers["x-kong-proxy-latency"] = str(max(0, spent_ms))
+        # The path as sent (percent-encoded: no control character reaches the log), never the query.
         logger.info(
-            "%s %s -> %s route=%s correlation_id=%s",
+            "%s %s -> %s route=%s correlation_id=%s%s",
             request.method,
-            request.url.path,
+            raw_path.decode("latin-1"),
             response.status_code,
-            match.route.name,
+            exchange.route.name,
             _correlation_id(exchange),
+            f" refused={refusal}" if refusal else "",
         )
         return response
+
+    async def _proxy(self, exchange: Exchange, chain: list, match: Match) -> Response:
+        try:
+            for plugin in chain:
+                response = await plugin.access(exchange)
+                if response is not None:
+                    return response
+            if match.route.service is None:
+                return kong_error(503, "no Service found with those values")
+            return await forward(self.client, exchange, _upstream_path(exchange.request, match))
+        except Exception as exc:  # Kong's answer to a failing plugin; the message may quote the request
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            logger.error(
+                "route %s: unexpected %s at %s:%s",
+                match.route.name,
+                type(exc).__name__,
+                frame.filename,
+                frame.lineno,
+            )
+            return kong_error(500, "An unexpected error occurred")
 
 
 def _correlation_id(exchange: Exchange) -> str:
@@ -108,6 +146,9 @@ def _upstream_path(request: Request, match: Match) -> str:
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
     settings = settings or GatewaySettings()
+    # The access log above is the one line per request: httpx's own INFO line would repeat it with
+    # the upstream URL, query string included (a ``?jwt=`` token).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     config = load(
         settings.kong_config,
         settings.jwt_keys_dir,
@@ -120,11 +161,30 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         limits = httpx.Limits(max_connections=settings.max_connections, max_keepalive_connections=50)
         redis_pool = RedisPool()
         async with httpx.AsyncClient(limits=limits, follow_redirects=False) as client:
-            app.state.gateway = Gateway(config, client, redis_pool)
+            app.state.gateway = Gateway(config, client, redis_pool, settings.real_ip())
             yield
         await redis_pool.aclose()
 
     async def endpoint(request: Request) -> Response:
         return await request.app.state.gateway.handle(request)
 
-    return Starlette(routes=[StarletteRoute("/{path:path}", endpoint, methods=METHODS)], lifespan=lifespan)
+    app = Starlette(lifespan=lifespan)
+    # Every request reaches the gateway, whatever its method or path: a route pattern here would
+    # turn away a path whose decoded form holds a line break before the gateway could refuse it.
+    app.router.default = request_response(endpoint)
+    return app
+
+
+def server_config(app: Starlette, settings: GatewaySettings) -> uvicorn.Config:
+    """How the gateway is served. ``proxy_headers=False``: uvicorn would otherwise replace the client
+    address with ``X-Forwarded-For`` from loopback peers before the gateway sees the request; the
+    gateway decides that itself, from ``trusted_ips`` (``RealIp``)."""
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        lifespan="on",
+    )

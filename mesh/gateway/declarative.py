@@ -2,7 +2,8 @@
 
 Precedence of plugins follows Kong: a route's plugin replaces the service's plugin of the same
 name, which replaces the global one. Consumers get Kong-like deterministic ids (uuid5 of the
-username) when kong.yml gives none.
+username) when kong.yml gives none. A jwt ``anonymous`` naming no consumer of kong.yml is refused
+here (Kong would answer every such request 500 "anonymous consumer ... doesn't exist").
 """
 
 import uuid
@@ -59,6 +60,7 @@ def _route(entry: dict, service: Service | None, inherited: dict[str, Plugin]) -
         preserve_host=entry.get("preserve_host", False),
         regex_priority=entry.get("regex_priority", 0),
         plugins=_plugins(entry.get("plugins"), inherited),
+        headers=tuple((name.lower(), tuple(values)) for name, values in (entry.get("headers") or {}).items()),
     )
 
 
@@ -71,23 +73,40 @@ def _public_keys(pem: str, keys_dir: Path) -> dict[str, Any]:
     return {"": serialization.load_pem_public_key(pem.encode())}
 
 
+def _consumer(entry: dict) -> Consumer:
+    name = entry.get("username") or entry.get("custom_id")
+    return Consumer(
+        id=entry.get("id") or str(uuid.uuid5(uuid.NAMESPACE_URL, f"kong-consumer:{name}")),
+        username=entry.get("username"),
+        custom_id=entry.get("custom_id"),
+    )
+
+
 def _credentials(consumers: list | None, keys_dir: Path) -> dict[str, JwtCredential]:
     credentials = {}
     for entry in consumers or []:
-        name = entry.get("username") or entry.get("custom_id")
-        consumer = Consumer(
-            id=entry.get("id") or str(uuid.uuid5(uuid.NAMESPACE_URL, f"kong-consumer:{name}")),
-            username=entry.get("username"),
-            custom_id=entry.get("custom_id"),
-        )
         for secret in entry.get("jwt_secrets") or []:
             credentials[secret["key"]] = JwtCredential(
                 key=secret["key"],
                 algorithm=secret.get("algorithm", "HS256"),
                 public_keys=_public_keys(secret["rsa_public_key"], keys_dir),
-                consumer=consumer,
+                consumer=_consumer(entry),
             )
     return credentials
+
+
+def _consumers(entries: list | None) -> dict[str, Consumer]:
+    consumers = [_consumer(entry) for entry in entries or []]
+    return {key: c for c in consumers for key in (c.id, c.username) if key}
+
+
+def _missing_anonymous(routes: list[Route], consumers: dict[str, Consumer]) -> list[str]:
+    return [
+        f"route {route.name!r} plugin 'jwt': anonymous consumer {anonymous!r} is not a consumer of kong.yml"
+        for route in routes
+        if (anonymous := route.plugins["jwt"].config.get("anonymous") if "jwt" in route.plugins else None)
+        and anonymous not in consumers
+    ]
 
 
 def build(
@@ -107,12 +126,20 @@ def build(
         service_plugins = _plugins(entry.get("plugins"), global_plugins)
         routes += [_route(r, service, service_plugins) for r in entry.get("routes") or []]
     routes += [_route(r, None, global_plugins) for r in doc.get("routes") or []]
+    consumers = _consumers(doc.get("consumers"))
+    if problems := _missing_anonymous(routes, consumers):
+        raise ConfigError(problems)
     if redis_override:
-        for route in routes:
-            limiter = route.plugins.get("rate-limiting")
+        for plugins in [global_plugins, *(route.plugins for route in routes)]:
+            limiter = plugins.get("rate-limiting")
             if limiter and limiter.config.get("policy") == "redis":
                 limiter.config["redis"] = {**limiter.config["redis"], **redis_override}
-    return GatewayConfig(routes=routes, credentials=_credentials(doc.get("consumers"), keys_dir))
+    return GatewayConfig(
+        routes=routes,
+        credentials=_credentials(doc.get("consumers"), keys_dir),
+        consumers=consumers,
+        global_plugins=global_plugins,
+    )
 
 
 def load(path: Path, keys_dir: Path, **overrides: Any) -> GatewayConfig:

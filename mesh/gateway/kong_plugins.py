@@ -6,6 +6,8 @@ the deprecated flat ``redis_*`` shorthands are accepted too). Other bundled plug
 known so that a real-but-unused plugin and a misspelt one give different messages.
 """
 
+import re
+
 from mesh.gateway.kong_types import Record, array, boolean, number, string
 
 HTTP_METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS", "TRACE", "CONNECT")
@@ -162,6 +164,41 @@ REQUEST_TERMINATION = Record(
     defaults={"status_code": 503, "echo": False},
 )
 
+# response-transformer: every list defaults to []; "Name:value" entries (``^[^:]+:.*$``); rename's
+# two names must be header names (``kong.tools.http.validate_header_name``).
+COLON_ENTRY = r"[^:]+:[\s\S]*"
+HEADER_NAME = r"[A-Za-z0-9_-]+"
+
+
+def _renamed_header(value) -> list[str]:
+    problems = string(pattern=COLON_ENTRY)(value)
+    if problems:
+        return problems
+    old, _, new = value.partition(":")
+    names = (old, new.lstrip(":"))
+    return [f"{name!r} is not a valid header" for name in names if not re.fullmatch(HEADER_NAME, name)]
+
+
+def _transform(entry, json_types: bool = False) -> Record:
+    fields = {"json": array(entry), "headers": array(entry)}
+    if json_types:
+        fields["json_types"] = array(string(one_of=("boolean", "number", "string")))
+    return Record(fields=fields, defaults={name: [] for name in fields})
+
+
+RESPONSE_TRANSFORMER = Record(
+    fields={
+        "remove": _transform(string()),
+        "rename": Record(
+            fields={"json": array(string(pattern=COLON_ENTRY)), "headers": array(_renamed_header)},
+            defaults={"json": [], "headers": []},
+        ),
+        "replace": _transform(string(pattern=COLON_ENTRY), json_types=True),
+        "add": _transform(string(pattern=COLON_ENTRY), json_types=True),
+        "append": _transform(string(pattern=COLON_ENTRY), json_types=True),
+    },
+)
+
 PLUGIN_SCHEMAS: dict[str, Record] = {
     "rate-limiting": RATE_LIMITING,
     "jwt": JWT,
@@ -169,6 +206,7 @@ PLUGIN_SCHEMAS: dict[str, Record] = {
     "correlation-id": CORRELATION_ID,
     "request-size-limiting": REQUEST_SIZE_LIMITING,
     "request-termination": REQUEST_TERMINATION,
+    "response-transformer": RESPONSE_TRANSFORMER,
 }
 
 OTHER_BUNDLED_PLUGINS = frozenset(
@@ -198,7 +236,6 @@ OTHER_BUNDLED_PLUGINS = frozenset(
         "redirect",
         "request-transformer",
         "response-ratelimiting",
-        "response-transformer",
         "session",
         "statsd",
         "syslog",

@@ -5,12 +5,15 @@ routes, consumers, jwt_secrets and plugins (unknown field = error, with types, e
 plugin names (bundled plugins only) and their config keys (``kong_plugins``); route rules (at least
 one of methods/hosts/headers/paths, paths start with ``/`` or ``~`` and regexes compile); names
 unique per entity type; one plugin of a given name per scope; ``rsa_public_key`` for RS/ES/PS
-jwt secrets. ``validate`` returns every problem, each naming the entity it is about.
+jwt secrets; route ``headers`` (header names, no ``host``, ``~*`` regexes compile).
+``validate`` returns every problem, each naming the entity it is about.
 """
 
+import re
 from typing import Any
 
 from mesh.gateway.kong_plugins import (
+    HEADER_NAME,
     HTTP_METHODS,
     JWT_ALGORITHMS,
     OTHER_BUNDLED_PLUGINS,
@@ -47,6 +50,23 @@ TOP_LEVEL = frozenset(
 )
 
 
+def _headers(value: Any) -> list[str]:
+    """``typedefs.headers`` with the route's rule: header name -> values, never ``host``."""
+    if not isinstance(value, dict):
+        return ["expected a record of header: [values]"]
+    problems = []
+    for name, values in value.items():
+        if not isinstance(name, str) or not re.fullmatch(HEADER_NAME, name):
+            problems.append(f"{name!r}: bad header name")
+        elif name.lower() == "host":
+            problems.append("cannot contain 'host' header, which must be specified in the 'hosts' attribute")
+        problems += [f"{name}: {p}" for p in array(string())(values)]
+        if isinstance(values, list):
+            regexes = [v[2:] for v in values if isinstance(v, str) and v.startswith("~*")]
+            problems += [f"{name}: {p}" for r in regexes for p in regex(r)]
+    return problems
+
+
 def _path(value: Any) -> list[str]:
     if not isinstance(value, str) or not value.startswith(("/", "~")):
         return [f"{value!r}: a path must start with / (prefix) or ~ (regex)"]
@@ -78,7 +98,7 @@ ROUTE = Record(
         "methods": array(string(one_of=HTTP_METHODS)),
         "hosts": array(string()),
         "paths": array(_path),
-        "headers": lambda v: [] if isinstance(v, dict) else ["expected a record of header: [values]"],
+        "headers": _headers,
         "https_redirect_status_code": lambda v: (
             [] if v in (426, 301, 302, 307, 308) else [f"{v!r}: bad code"]
         ),

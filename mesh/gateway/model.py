@@ -30,6 +30,8 @@ class Route:
     preserve_host: bool = False
     regex_priority: int = 0
     plugins: dict[str, Plugin] = field(default_factory=dict)
+    # Kong's ``headers``: name (lower case) -> values; a value starting with ``~*`` is a regex.
+    headers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,7 @@ class JwtCredential:
 class GatewayConfig:
     routes: list[Route]
     credentials: dict[str, JwtCredential]
+    # Every consumer by id and by username (how Kong's ``anonymous`` finds one).
+    consumers: dict[str, Consumer] = field(default_factory=dict)
+    # What applies when no route matched (the router's 404, a refused request target).
+    global_plugins: dict[str, Plugin] = field(default_factory=dict)

@@ -18,9 +18,14 @@ from mesh.gateway.model import Consumer, JwtCredential, Route
 
 @dataclass
 class Exchange:
+    """One request's state. ``client_ip`` is Kong's forwarded ip (what rate limiting counts),
+    ``peer_ip`` the TCP peer; ``trusted_peer`` says whether the peer is in ``trusted_ips``."""
+
     request: Request
     route: Route
     client_ip: str
+    peer_ip: str = ""
+    trusted_peer: bool = False
     upstream_headers: dict[str, str] = field(default_factory=dict)
     response_headers: dict[str, str] = field(default_factory=dict)
     consumer: Consumer | None = None

@@ -84,10 +84,24 @@ def test_valid_token_reaches_upstream_with_consumer_headers(gateway_url, keys_di
 
 def test_spoofed_consumer_headers_never_reach_upstream(gateway_url):
     response = httpx.get(
-        f"{gateway_url}/cinemas", headers={"X-Consumer-ID": "admin", "X-Credential-Identifier": "x"}
+        f"{gateway_url}/cinemas",
+        headers={"X-Consumer-ID": "admin", "X-Credential-Identifier": "x", "X-Anonymous-Consumer": "false"},
     )
     assert "x-consumer-id" not in response.json()["headers"]
     assert "x-credential-identifier" not in response.json()["headers"]
+    assert "x-anonymous-consumer" not in response.json()["headers"]
+
+
+def test_payment_reads_are_routed_and_writes_are_not(gateway_url, upstream, keys_dir):
+    auth = bearer(token(keys_dir))
+    assert httpx.get(f"{gateway_url}/payments", params={"booking_id": "b1"}, headers=auth).status_code == 200
+    assert httpx.get(f"{gateway_url}/payments/p1", headers=auth).status_code == 200
+    assert httpx.get(f"{gateway_url}/payments/p1").status_code == 401
+    before = len(upstream.seen)
+    for method, path in [("POST", "/payments"), ("POST", "/payments/p1/refunds"), ("GET", "/payments/p1/x")]:
+        response = httpx.request(method, f"{gateway_url}{path}", json={}, headers=auth)
+        assert response.status_code == 404, (method, path)
+    assert len(upstream.seen) == before
 
 
 def test_bad_tokens_are_401_with_kong_messages(gateway_url, keys_dir):
@@ -121,6 +135,8 @@ def test_bad_tokens_are_401_with_kong_messages(gateway_url, keys_dir):
             assert "method" not in response.json(), name
             if body is not None:
                 assert response.json() == body, name
+            challenge = "Bearer" if name == "missing" else 'Bearer error="invalid_token"'
+            assert response.headers["www-authenticate"] == challenge, name
 
 
 def _hs256(claims: dict, secret: bytes) -> str:
@@ -141,10 +157,35 @@ def test_token_in_query_parameter_is_accepted_like_kong(gateway_url, keys_dir):
     assert response.status_code == 200
 
 
-def test_graphql_post_needs_a_token_but_graphiql_get_is_public(gateway_url, keys_dir):
-    assert httpx.post(f"{gateway_url}/graphql", json={"query": "{__typename}"}).status_code == 401
-    assert httpx.post(f"{gateway_url}/graphql", json={}, headers=bearer(token(keys_dir))).status_code == 200
+def test_graphql_is_public_and_a_bearer_token_is_checked(gateway_url, keys_dir):
+    anonymous = httpx.post(f"{gateway_url}/graphql", json={"query": "{__typename}"})
+    assert anonymous.status_code == 200
+    assert anonymous.json()["headers"]["x-anonymous-consumer"] == "true"
+    assert "authorization" not in anonymous.json()["headers"]
+    user = httpx.post(f"{gateway_url}/graphql", json={}, headers=bearer(token(keys_dir)))
+    assert user.status_code == 200
+    assert user.json()["headers"]["x-consumer-username"] == "cinemesh-users"
+    expired = token(keys_dir, exp=int(time.time()) - 10)
+    refused = httpx.post(f"{gateway_url}/graphql", json={}, headers=bearer(expired))
+    assert refused.status_code == 401
+    assert refused.json() == {"exp": "token expired"}
+    assert refused.headers["www-authenticate"] == 'Bearer error="invalid_token"'
     assert httpx.get(f"{gateway_url}/graphql").status_code == 200
+
+
+def test_an_invalid_token_outside_the_authorization_header_is_anonymous_like_kong(gateway_url):
+    """Kong's jwt plugin with ``anonymous``: a failed authentication is the anonymous consumer."""
+    response = httpx.post(f"{gateway_url}/graphql", params={"jwt": "not.a.jwt"}, json={})
+    assert response.status_code == 200
+    assert response.json()["headers"]["x-anonymous-consumer"] == "true"
+
+
+def test_two_different_tokens_are_refused_like_kong(gateway_url, keys_dir):
+    response = httpx.get(
+        f"{gateway_url}/users/me", params={"jwt": token(keys_dir)}, headers=bearer(token(keys_dir, sub="u2"))
+    )
+    assert response.status_code == 401
+    assert response.json() == {"message": "Multiple tokens provided"}
 
 
 def test_catalog_writes_need_a_token(gateway_url, keys_dir):

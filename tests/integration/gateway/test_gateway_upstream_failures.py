@@ -1,6 +1,5 @@
 """Streaming, timeouts and dead upstreams, with a small kong.yml written for the test."""
 
-import socket
 import time
 from pathlib import Path
 
@@ -8,17 +7,9 @@ import httpx
 import pytest
 import yaml
 
-from mesh.gateway.app import create_app
-
-from .conftest import gateway_settings, serve
+from .harness import closed_port, gateway_settings, serve_gateway
 
 pytestmark = pytest.mark.integration
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +40,7 @@ def small_gateway(tmp_path_factory, keys_dir, upstream_url):
     path: Path = tmp_path_factory.mktemp("kong") / "kong.yml"
     path.write_text(yaml.safe_dump(doc))
     settings = gateway_settings(keys_dir, upstream_url, kong_config=path).model_copy(update={"upstreams": {}})
-    with serve(create_app(settings)) as url:
+    with serve_gateway(settings) as url:
         yield url
 
 

@@ -74,6 +74,22 @@ def _service(doc, name):
             "jwt_secret key 'cinemesh-user-service'",
         ),
         (lambda d: d.update(_format_version="1.1"), "_format_version"),
+        (lambda d: d["plugins"][4]["config"]["add"].update(header=[]), "add.header: unknown field"),
+        (lambda d: d["plugins"][4]["config"]["add"]["headers"].append("X-No-Colon"), "does not match"),
+        (lambda d: d["plugins"][4]["config"].update(rename={"headers": ["A:B C"]}), "'B C' is not a valid"),
+        (lambda d: d["plugins"][4]["config"]["add"].update(json_types=["int"]), "'int' is not one of"),
+        (
+            lambda d: _service(d, "booking-service")["routes"][0].update(headers={"Host": ["x"]}),
+            "cannot contain 'host' header",
+        ),
+        (
+            lambda d: _service(d, "booking-service")["routes"][0].update(headers={"Authorization": ["~*("]}),
+            "invalid regex",
+        ),
+        (
+            lambda d: _service(d, "booking-service")["routes"][0].update(headers={"Auth orization": ["x"]}),
+            "bad header name",
+        ),
     ],
 )
 def test_a_typo_fails(doc, mutate, expected):
@@ -89,6 +105,7 @@ def test_global_plugins_are_the_required_set(doc):
         "cors",
         "request-size-limiting",
         "rate-limiting",
+        "response-transformer",
     ]
     limiter = doc["plugins"][3]["config"]
     assert limiter["limit_by"] == "consumer"
@@ -96,13 +113,36 @@ def test_global_plugins_are_the_required_set(doc):
 
 
 def test_jwt_consumer_is_keyed_by_the_issuer_with_the_key_placeholder(doc):
-    (consumer,) = doc["consumers"]
-    (secret,) = consumer["jwt_secrets"]
+    users, anonymous = doc["consumers"]
+    (secret,) = users["jwt_secrets"]
     assert secret == {
         "key": "cinemesh-user-service",
         "algorithm": "RS256",
         "rsa_public_key": PUBLIC_KEY_PLACEHOLDER,
     }
+    assert anonymous["username"] == "cinemesh-anonymous"
+    assert "jwt_secrets" not in anonymous, "nobody can authenticate as the anonymous consumer"
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _added_headers(plugin: dict) -> dict[str, str]:
+    return dict(entry.split(":", 1) for entry in plugin["config"]["add"]["headers"])
+
+
+def test_security_headers_everywhere_and_scripts_only_where_a_page_needs_them(doc, keys_dir):
+    config = build(doc, keys_dir)
+    api_csp = "default-src 'none'; frame-ancestors 'none'"
+    assert _added_headers(doc["plugins"][4]) == {**SECURITY_HEADERS, "Content-Security-Policy": api_csp}
+    for route in config.routes:
+        added = _added_headers({"config": route.plugins["response-transformer"].config})
+        csp = "frame-ancestors 'none'" if route.name == "booking-graphiql" else api_csp
+        assert added == {**SECURITY_HEADERS, "Content-Security-Policy": csp}, route.name
 
 
 def test_every_route_keeps_service_paths(doc):
@@ -126,25 +166,52 @@ PUBLIC_SURFACE = [
     ("POST", "/halls", "cinema-service", True, "consumer"),
     ("PATCH", "/movies/1", "cinema-service", True, "consumer"),
     ("POST", "/showtimes", "cinema-service", True, "consumer"),
-    ("POST", "/graphql", "booking-service", True, "consumer"),
+    ("POST", "/graphql", "booking-service", "anonymous", "ip"),
     ("GET", "/graphql", "booking-service", False, "consumer"),
-    ("POST", "/payments", "payment-service", True, "consumer"),
+    ("GET", "/payments", "payment-service", True, "consumer"),
     ("GET", "/payments/p1", "payment-service", True, "consumer"),
-    ("POST", "/payments/p1/refunds", "payment-service", True, "consumer"),
+]
+BEARER = {"Authorization": "Bearer x.y.z"}
+NOT_ROUTED = [
+    ("POST", "/payments", BEARER),
+    ("POST", "/payments/p1/refunds", BEARER),
+    ("GET", "/payments/p1/refunds", BEARER),
+    ("DELETE", "/payments/p1", BEARER),
+    ("GET", "/users", {}),
+    ("PUT", "/graphql", BEARER),
 ]
 
 
 @pytest.mark.parametrize(("method", "path", "service", "needs_jwt", "limit_by"), PUBLIC_SURFACE)
 def test_public_surface(doc, keys_dir, method, path, service, needs_jwt, limit_by):
+    """``needs_jwt``: True (a token or 401), "anonymous" (a token or the anonymous consumer), False."""
     match = Router(build(doc, keys_dir).routes).match(method, path)
     assert match is not None
     assert match.route.service.name == service
     assert match.upstream_path == path
-    assert ("jwt" in match.route.plugins) is needs_jwt
+    assert ("jwt" in match.route.plugins) is bool(needs_jwt)
     if needs_jwt:
-        assert match.route.plugins["jwt"].config["claims_to_verify"] == ["exp"]
+        jwt_config = match.route.plugins["jwt"].config
+        assert jwt_config["claims_to_verify"] == ["exp"]
+        assert jwt_config.get("anonymous") == ("cinemesh-anonymous" if needs_jwt == "anonymous" else None)
     assert match.route.plugins["rate-limiting"].config["limit_by"] == limit_by
     assert {"cors", "correlation-id", "request-size-limiting"} <= set(match.route.plugins)
+
+
+def test_a_bearer_token_on_graphql_takes_the_route_without_anonymous(doc, keys_dir):
+    """With ``anonymous`` Kong lets an invalid token through: bearer requests must not get there."""
+    router = Router(build(doc, keys_dir).routes)
+    for header in ("Bearer x.y.z", "bearer x.y.z", "  BEARER\tx"):
+        match = router.match("POST", "/graphql", {"Authorization": header})
+        assert match.route.name == "booking-graphql-bearer", header
+        assert "anonymous" not in match.route.plugins["jwt"].config
+    for headers in ({}, {"Authorization": "Basic dXNlcjpwdw=="}):
+        assert router.match("POST", "/graphql", headers).route.name == "booking-graphql", headers
+
+
+@pytest.mark.parametrize(("method", "path", "headers"), NOT_ROUTED)
+def test_not_public(doc, keys_dir, method, path, headers):
+    assert Router(build(doc, keys_dir).routes).match(method, path, headers) is None
 
 
 def test_gateway_health_is_terminated_by_the_gateway(doc, keys_dir):
@@ -170,6 +237,18 @@ def test_gateway_health_is_terminated_by_the_gateway(doc, keys_dir):
             "limit_by='service' is not implemented",
         ),
         (lambda d: d["plugins"][0]["config"].update(generator="tracker"), "generator='tracker'"),
+        (
+            lambda d: d["plugins"][4]["config"].update(remove={"headers": ["Server"]}),
+            "global plugin 'response-transformer': config field 'remove'",
+        ),
+        (
+            lambda d: d["plugins"][4]["config"]["add"].update(json=["a:b"]),
+            "config add field 'json' is not implemented",
+        ),
+        (
+            lambda d: d["plugins"][3]["config"]["redis"].update(ssl=True),
+            "config redis field 'ssl' is not implemented",
+        ),
     ],
 )
 def test_local_gateway_refuses_what_it_does_not_implement(doc, keys_dir, mutate, named):
@@ -179,6 +258,18 @@ def test_local_gateway_refuses_what_it_does_not_implement(doc, keys_dir, mutate,
     with pytest.raises(ConfigError) as refused:
         build(changed, keys_dir)
     assert any(named in p for p in refused.value.problems), refused.value.problems
+
+
+def test_anonymous_must_name_a_consumer_of_kong_yml(doc, keys_dir):
+    changed = copy.deepcopy(doc)
+    changed["consumers"].pop()
+    assert validate(changed) == [], "Kong itself accepts it (and answers 500 at request time)"
+    with pytest.raises(ConfigError) as refused:
+        build(changed, keys_dir)
+    assert refused.value.problems == [
+        "route 'booking-graphql' plugin 'jwt': "
+        "anonymous consumer 'cinemesh-anonymous' is not a consumer of kong.yml"
+    ]
 
 
 def test_placeholder_resolves_to_the_keys_dir(doc, keys_dir):
