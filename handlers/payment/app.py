@@ -9,16 +9,20 @@ from handlers.common.mongo_rest_app import contract_app, mongo_lifespan
 from handlers.common.rest_auth import security_map
 from handlers.payment.models import DOCUMENT_MODELS, Payment, Refund
 from handlers.payment.processor import SimulatedProcessor
+from handlers.payment.processor_ledger import MongoProcessorLedger, ProcessorRecord
 from handlers.payment.settings import PaymentSettings
 
 
 async def connect(settings: PaymentSettings) -> AsyncMongoClient:
-    return await connect_beanie(settings.mongo_url, settings.mongo_db, DOCUMENT_MODELS)
+    """beanie over the service's documents and the simulated processor's records (same database)."""
+    return await connect_beanie(settings.mongo_url, settings.mongo_db, [*DOCUMENT_MODELS, ProcessorRecord])
 
 
 def create_app(settings: PaymentSettings | None = None) -> AsyncApp:
     settings = settings or PaymentSettings()
-    processor = SimulatedProcessor(settings.processor_latency_ms / 1000, settings.processor_timeout_seconds)
+    processor = SimulatedProcessor(
+        MongoProcessorLedger(), settings.processor_latency_ms / 1000, settings.processor_timeout_seconds
+    )
     lifespan = mongo_lifespan(
         lambda: connect(settings), settings.amqp_url if settings.outbox_relay else None, [Payment, Refund]
     )

@@ -1,48 +1,77 @@
-"""Charges: ask the processor once, log the call, store the payment with its event in one insert.
+"""Charges in three steps, each safe to repeat: store the intent, ask the processor, store the outcome.
 
-The payment's id comes from its idempotency key: a run that takes over an abandoned key finds
-the payment the dead run already stored and answers with it instead of charging again.
+1. a ``ChargeIntent`` under the payment's id (derived from the idempotency key);
+2. the processor asked to charge with that id as its reference (it charges once per reference);
+3. the transaction log entry, then the ``Payment`` with its event, under the same id.
+
+A request that takes over a key whose process died runs the same steps from where they stand: a
+stored payment is the answer; an intent without a payment is finished by asking the processor
+again with the same reference, which answers the first outcome instead of charging again. Every
+insert is ``insert_once``, so a step a dead run already did is read back, not done twice.
 """
 
 from generated.events.models import PaymentFailedData, PaymentSucceededData
 from generated.openapi.payment import PaymentRequest
 from handlers.common.problems import Unprocessable
 from handlers.payment.idempotency import Response
-from handlers.payment.models import Payment, TransactionLogEntry
-from handlers.payment.processor import SimulatedProcessor
-from handlers.payment.views import payment_view, payment_views
+from handlers.payment.models import ChargeIntent, Payment, TransactionLogEntry, insert_once
+from handlers.payment.processor import Outcome, SimulatedProcessor
+from handlers.payment.views import payment_views
 
 
 async def charge(request: PaymentRequest, processor: SimulatedProcessor, resource_id: str) -> Response:
-    stored = await Payment.get(f"pay_{resource_id}")
-    if stored is not None:
-        [view] = await payment_views([stored])
-        return 201, view
-    if not processor.knows(request.payment_token):
-        raise Unprocessable("The payment token is not known to the processor; nothing was charged.")
-    outcome = await processor.charge(request.payment_token)
-    payment = Payment(
-        id=f"pay_{resource_id}",
+    payment_id = f"pay_{resource_id}"
+    payment = await Payment.get(payment_id)
+    if payment is None:
+        intent = await ChargeIntent.get(payment_id)
+        if intent is None:
+            if not processor.knows(request.payment_token):
+                raise Unprocessable("The payment token is not known to the processor; nothing was charged.")
+            intent = await insert_once(_intent(payment_id, request))
+        outcome = await processor.charge(intent.payment_token, reference=intent.id)
+        await insert_once(_log_entry(intent, outcome))
+        payment = await insert_once(_payment(intent, outcome))
+    [view] = await payment_views([payment])
+    return 201, view
+
+
+def _intent(payment_id: str, request: PaymentRequest) -> ChargeIntent:
+    return ChargeIntent(
+        id=payment_id,
         booking_id=request.booking_id,
         user_id=request.user_id,
         amount=request.amount,
         currency=request.currency,
+        payment_token=request.payment_token,
+    )
+
+
+def _log_entry(intent: ChargeIntent, outcome: Outcome) -> TransactionLogEntry:
+    return TransactionLogEntry(
+        id=intent.id,
+        payment_id=intent.id,
+        kind="charge",
+        amount=intent.amount,
+        currency=intent.currency,
+        approved=outcome.approved,
+        reason=outcome.reason,
+        processor_reference=outcome.reference,
+    )
+
+
+def _payment(intent: ChargeIntent, outcome: Outcome) -> Payment:
+    payment = Payment(
+        id=intent.id,
+        booking_id=intent.booking_id,
+        user_id=intent.user_id,
+        amount=intent.amount,
+        currency=intent.currency,
         status="succeeded" if outcome.approved else "failed",
         failure_reason=outcome.reason,
         processor_reference=outcome.reference,
     )
-    await TransactionLogEntry(
-        payment_id=payment.id,
-        kind="charge",
-        amount=payment.amount,
-        currency=payment.currency,
-        approved=outcome.approved,
-        reason=outcome.reason,
-        processor_reference=outcome.reference,
-    ).insert()
     payment.record_event(*_event(payment))
-    await payment.insert()
-    return 201, payment_view(payment, [])
+    return payment
 
 
 def _event(payment: Payment) -> tuple[str, dict]:

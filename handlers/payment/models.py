@@ -6,11 +6,12 @@ re-creates two or more existing indexes in one ``createIndexes`` (every restart)
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from beanie import Document, Indexed
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
 
 from handlers.common.outbox import OutboxMixin
 
@@ -25,7 +26,49 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
 
+D = TypeVar("D", bound=Document)
+
+
+async def insert_once(document: D) -> D:
+    """Insert ``document``, or return the one already stored under its id: the first insert wins.
+
+    For steps a request repeats when it takes over a dead one's key (their ids come from the key).
+    """
+    try:
+        await document.insert()
+    except DuplicateKeyError:
+        stored = await type(document).get(document.id)
+        if stored is None:  # the duplicate was on another unique index
+            raise
+        return stored
+    return document
+
+
+class ChargeIntent(Document):
+    """A charge about to be asked of the processor, stored before it is asked.
+
+    Its id is the payment's (derived from the idempotency key) and the processor's reference
+    for the charge. A request that takes over the key and finds an intent but no payment does not
+    know whether the processor charged: it asks again with the same reference, which answers
+    the first outcome without charging twice, then stores the payment. Intents are internal: the
+    API shows a payment only once its outcome is stored.
+    """
+
+    id: str
+    booking_id: str
+    user_id: str
+    amount: int
+    currency: str
+    payment_token: str
+    created_at: datetime = Field(default_factory=now)
+
+    class Settings:
+        name = "charge_intents"
+
+
 class Payment(Document, OutboxMixin):
+    """A processed charge: stored, with its event, only once the processor answered."""
+
     id: str = Field(default_factory=lambda: new_id("pay"))
     booking_id: Annotated[str, Indexed()]
     user_id: str
@@ -47,6 +90,11 @@ class Refund(Document, OutboxMixin):
     the captured amount" is kept by the unique (payment_id, sequence) index: a refund reads the
     ledger, checks the bound and inserts the next sequence number; of two racing refunds only
     one insert succeeds and the other re-reads the ledger.
+
+    An entry is inserted ``pending``, which reserves its amount, before the processor is asked;
+    it becomes ``succeeded``, with its ``payment.refunded`` event, once the processor answered.
+    Only succeeded entries are shown. Entries stored before this step existed have no status and
+    were shown as refunded, hence the default.
     """
 
     id: str = Field(default_factory=lambda: new_id("re"))
@@ -55,6 +103,8 @@ class Refund(Document, OutboxMixin):
     amount: int
     currency: str
     reason: str | None = None
+    status: Literal["pending", "succeeded"] = "succeeded"
+    processor_reference: str | None = None
     created_at: datetime = Field(default_factory=now)
 
     class Settings:
@@ -63,8 +113,14 @@ class Refund(Document, OutboxMixin):
 
 
 class TransactionLogEntry(Document):
-    """One call to the card processor (charge or refund) and what it answered."""
+    """One charge or refund asked of the card processor and its outcome (``processor_timeout``
+    when it did not answer in time).
 
+    Its id is the reference the processor was asked under (the payment's or the refund's id), so
+    a request that finishes a dead one's operation logs it once.
+    """
+
+    id: str
     payment_id: Annotated[str, Indexed()]
     kind: Literal["charge", "refund"]
     amount: int
@@ -97,4 +153,10 @@ class IdempotencyRecord(Document):
         ]
 
 
-DOCUMENT_MODELS: list[type[Document]] = [Payment, Refund, TransactionLogEntry, IdempotencyRecord]
+DOCUMENT_MODELS: list[type[Document]] = [
+    ChargeIntent,
+    Payment,
+    Refund,
+    TransactionLogEntry,
+    IdempotencyRecord,
+]

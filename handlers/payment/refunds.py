@@ -1,18 +1,26 @@
-"""Refunds: full or partial, never more than was captured, even when refunds race.
+"""Refunds: full or partial, never more than was captured, recorded only once the processor answered.
 
-A refund's id comes from its idempotency key, so a run that takes over an abandoned key
-answers with the refund the dead run already stored.
+1. a ``pending`` ledger entry reserves the amount (unique (payment_id, sequence): of two racing
+   refunds one re-reads the ledger and re-checks the bound);
+2. the processor asked to refund with the entry's id as its reference (once per reference);
+3. the transaction log entry, then the entry marked ``succeeded`` with its ``payment.refunded``
+   event.
+
+The entry's id comes from the idempotency key: a request that takes over a key whose process
+died finds the pending entry and finishes it, asking the processor again with the same reference,
+which answers the first refund instead of refunding twice.
 """
 
 from pymongo.errors import DuplicateKeyError
 
 from generated.events.models import PaymentRefundedData
 from generated.openapi.payment import RefundRequest
+from handlers.common.doc_lock import document_lock
 from handlers.common.problems import Conflict, Unprocessable
 from handlers.payment.access import Caller, visible_payment
 from handlers.payment.idempotency import Response
-from handlers.payment.models import Payment, Refund, TransactionLogEntry
-from handlers.payment.processor import SimulatedProcessor
+from handlers.payment.models import Payment, Refund, TransactionLogEntry, insert_once
+from handlers.payment.processor import Outcome, SimulatedProcessor
 from handlers.payment.views import refund_view
 
 MAX_ATTEMPTS = 50
@@ -26,56 +34,72 @@ async def refund(
     resource_id: str,
 ) -> Response:
     payment = await visible_payment(caller, payment_id)
-    stored = await Refund.get(f"re_{resource_id}")
-    if stored is not None:
-        return 201, refund_view(stored)
+    entry = await Refund.get(f"re_{resource_id}") or await _reserve(payment, request, f"re_{resource_id}")
+    if entry.status == "pending":
+        # The simulated processor refunds any part of a capture it made, so it always approves.
+        outcome = await processor.refund(entry.id, entry.amount)
+        await insert_once(_log_entry(entry, outcome))
+        entry = await _mark_refunded(payment, entry.id, outcome)
+    return 201, refund_view(entry)
+
+
+async def _reserve(payment: Payment, request: RefundRequest, refund_id: str) -> Refund:
+    """The next ledger entry, pending, or a 422 when it would exceed what is left to refund."""
     if payment.status != "succeeded":
         raise Conflict("Only a succeeded payment can be refunded.", payment_status=payment.status)
     for _ in range(MAX_ATTEMPTS):
         ledger = await Refund.find(Refund.payment_id == payment.id).to_list()
-        entry = _next_entry(payment, ledger, request, f"re_{resource_id}")
+        refundable = payment.amount - sum(entry.amount for entry in ledger)
+        amount = request.amount or refundable
+        if refundable == 0 or amount > refundable:
+            raise Unprocessable("The refund exceeds what is left to refund.", refundable_amount=refundable)
+        entry = Refund(
+            id=refund_id,
+            payment_id=payment.id,
+            sequence=len(ledger) + 1,
+            amount=amount,
+            currency=payment.currency,
+            reason=request.reason,
+            status="pending",
+        )
         try:
             await entry.insert()
         except DuplicateKeyError:
-            if (stored := await Refund.get(entry.id)) is not None:  # a run under this key stored it
-                return 201, refund_view(stored)
+            if (stored := await Refund.get(refund_id)) is not None:  # a run under this key stored it
+                return stored
             continue  # a racing refund took this ledger position: re-read and re-check the bound
-        break
-    else:
-        raise Conflict("Too many refunds of this payment at once; retry.")
-    outcome = await processor.refund()
-    await TransactionLogEntry(
-        payment_id=payment.id,
+        return entry
+    raise Conflict("Too many refunds of this payment at once; retry.")
+
+
+def _log_entry(entry: Refund, outcome: Outcome) -> TransactionLogEntry:
+    return TransactionLogEntry(
+        id=entry.id,
+        payment_id=entry.payment_id,
         kind="refund",
         amount=entry.amount,
-        currency=payment.currency,
+        currency=entry.currency,
         approved=outcome.approved,
         processor_reference=outcome.reference,
-    ).insert()
-    return 201, refund_view(entry)
+    )
 
 
-def _next_entry(payment: Payment, ledger: list[Refund], request: RefundRequest, refund_id: str) -> Refund:
-    """The next ledger entry with its ``payment.refunded`` event, or a 422 when it would exceed."""
-    refundable = payment.amount - sum(entry.amount for entry in ledger)
-    amount = request.amount or refundable
-    if refundable == 0 or amount > refundable:
-        raise Unprocessable("The refund exceeds what is left to refund.", refundable_amount=refundable)
-    entry = Refund(
-        id=refund_id,
-        payment_id=payment.id,
-        sequence=len(ledger) + 1,
-        amount=amount,
-        currency=payment.currency,
-        reason=request.reason,
-    )
-    data = PaymentRefundedData(
-        payment_id=payment.id,
-        refund_id=entry.id,
-        booking_id=payment.booking_id,
-        user_id=payment.user_id,
-        amount=amount,
-        currency=payment.currency,
-    )
-    entry.record_event("payment.refunded", data.model_dump(mode="json"))
+async def _mark_refunded(payment: Payment, refund_id: str, outcome: Outcome) -> Refund:
+    """The entry marked succeeded with its event, once (under the lock the outbox relay also takes)."""
+    async with document_lock(Refund, refund_id):
+        entry = await Refund.get(refund_id)
+        if entry is None:
+            raise LookupError(f"refund {refund_id} vanished from the ledger")
+        if entry.status == "pending":
+            entry.status, entry.processor_reference = "succeeded", outcome.reference
+            data = PaymentRefundedData(
+                payment_id=payment.id,
+                refund_id=entry.id,
+                booking_id=payment.booking_id,
+                user_id=payment.user_id,
+                amount=entry.amount,
+                currency=entry.currency,
+            )
+            entry.record_event("payment.refunded", data.model_dump(mode="json"))
+            await entry.save()
     return entry

@@ -1,4 +1,8 @@
-"""Payments and refunds as the contract shows them (generated models at the edge)."""
+"""Payments and refunds as the contract shows them (generated models at the edge).
+
+A refund the processor has not answered yet (a pending ledger entry) is not shown: the amount is
+reserved, not refunded.
+"""
 
 from generated.openapi.payment import Payment as PaymentView
 from generated.openapi.payment import Refund as RefundView
@@ -11,14 +15,14 @@ def refund_view(refund: Refund) -> dict:
         payment_id=refund.payment_id,
         amount=refund.amount,
         currency=refund.currency,
-        status="succeeded",
+        status=refund.status,
         reason=refund.reason,
         created_at=refund.created_at,
     ).model_dump(mode="json")
 
 
 def payment_view(payment: Payment, refunds: list[Refund]) -> dict:
-    refunds = sorted(refunds, key=lambda refund: refund.sequence)
+    refunds = sorted((r for r in refunds if r.status == "succeeded"), key=lambda refund: refund.sequence)
     return PaymentView(
         id=payment.id,
         booking_id=payment.booking_id,
