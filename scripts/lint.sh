@@ -6,10 +6,11 @@ cd "$repo"
 export PATH=$repo/.venv/bin:$repo/node_modules/.bin:$PATH
 failures=()
 
-check() {  # check LABEL COMMAND...
+check() {  # check LABEL COMMAND...   (SHOW_OUTPUT=1 check ...: print the output when it passes too)
   local output
   if output=$("${@:2}" 2>&1); then
     printf 'ok    %s\n' "$1"
+    if [ -n "${SHOW_OUTPUT:-}" ]; then printf '%s\n' "$output" | sed 's/^/      /'; fi
   else
     printf 'FAIL  %s\n%s\n' "$1" "$output" | sed '2,$s/^/      /'
     failures+=("$1")
@@ -28,6 +29,8 @@ for sdl in contracts/graphql/*.graphql; do
 done
 check "asyncapi validate contracts/asyncapi/events.yaml" \
   scripts/asyncapi.sh validate contracts/asyncapi/events.yaml --fail-severity error
+# Breaking changes against the merge base with main (HEAD~1 on main's tip); shows its base and warnings.
+SHOW_OUTPUT=1 check "breaking changes without a major bump (scripts/contract_gate.py)" python scripts/contract_gate.py
 
 if ((${#failures[@]})); then
   printf '\n%d lint check(s) failed: %s\n' "${#failures[@]}" "${failures[*]}" >&2

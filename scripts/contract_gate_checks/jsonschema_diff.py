@@ -28,12 +28,15 @@ def resolve(document: dict, node):
 
 
 def _merge(left: dict, right: dict) -> dict:
+    """Two resolved schemas as one; a property that both describe becomes an allOf of the two."""
     merged = {**left, **right}
-    merged["required"] = sorted(set(left.get("required", [])) | set(right.get("required", [])))
+    if "required" in left or "required" in right:
+        merged["required"] = sorted(set(left.get("required", [])) | set(right.get("required", [])))
     properties = dict(left.get("properties", {}))
     for name, schema in right.get("properties", {}).items():
-        properties[name] = _merge(properties[name], schema) if name in properties else schema
-    merged["properties"] = properties
+        properties[name] = {"allOf": [properties[name], schema]} if name in properties else schema
+    if properties:
+        merged["properties"] = properties
     return merged
 
 
