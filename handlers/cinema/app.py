@@ -14,6 +14,7 @@ from handlers.cinema.method_guard import MethodGuard, declared_methods
 from handlers.cinema.settings import CinemaSettings
 from handlers.common.auth import TokenVerifier
 from handlers.common.problems import PROBLEM_BASE, install_problem_handlers, problem_response
+from handlers.common.request_limits import BodyLimits, RequestLimits
 from handlers.common.rest_auth import security_map
 from handlers.common.settings import REPO_ROOT
 
@@ -61,4 +62,5 @@ def create_app(settings: CinemaSettings | None = None, engine: AsyncEngine | Non
     install_problem_handlers(app)
     for error in UNAVAILABLE_ERRORS:
         app.add_error_handler(error, _database_unavailable)
-    return _WithEngine(MethodGuard(app, declared_methods(SPEC_DIR / "cinema.yaml")), engine)
+    guarded = MethodGuard(app, declared_methods(SPEC_DIR / "cinema.yaml"))
+    return _WithEngine(RequestLimits(guarded, BodyLimits.from_settings(settings)), engine)

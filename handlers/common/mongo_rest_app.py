@@ -19,6 +19,7 @@ from handlers.common.context import ContextValues
 from handlers.common.method_guard import MethodGuard, declared_methods
 from handlers.common.outbox_relay import running_outbox_relay
 from handlers.common.problems import install_problem_handlers
+from handlers.common.request_limits import BodyLimits, RequestLimits
 from handlers.common.settings import REPO_ROOT
 from handlers.common.validation import VALIDATOR_MAP
 
@@ -73,4 +74,9 @@ def contract_app(
         routes=declared_methods(SPEC_DIR / contract),
     )
     app.add_middleware(ContextValues, position=MiddlewarePosition.BEFORE_EXCEPTION, **context)
+    app.add_middleware(
+        RequestLimits,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        limits=BodyLimits.from_settings(context["settings"]),
+    )
     return app

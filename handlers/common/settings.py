@@ -31,6 +31,11 @@ class ServiceSettings(BaseSettings):
     amqp_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", validation_alias="CINEMESH_AMQP_URL")
     jwt_issuer: str = Field("cinemesh-user-service", validation_alias="CINEMESH_JWT_ISSUER")
     jwt_keys_dir: Path = Field(DEV_KEYS_DIR, validation_alias="CINEMESH_JWT_KEYS_DIR")
+    # Request-body limits (handlers.common.request_limits), per service: <PREFIX>_MAX_BODY_BYTES ...
+    # An int64 has 19 digits; Python refuses to read integers of more than 4,300.
+    max_body_bytes: int = Field(64 * 1024, ge=1024)
+    max_json_depth: int = Field(32, ge=2, le=200)
+    max_number_digits: int = Field(20, ge=1, le=4300)
 
     @model_validator(mode="after")
     def _refuse_dev_keys_in_production(self) -> "ServiceSettings":

@@ -4,8 +4,10 @@ connexion's own validator puts the offending value into the 400 problem and its 
 ("'hunter2...' is too long"), which leaks passwords and payment tokens. This one names
 the field and the rule only. It also refuses strings no store can keep (NUL, which
 PostgreSQL under FerretDB rejects, and unpaired surrogates, which are not UTF-8) with a
-400 instead of a 500 from the database. Use it with
-``app.add_api(..., validator_map=VALIDATOR_MAP)``.
+400 instead of a 500 from the database, and a body its parser cannot read (nested deeper than
+the decoder's recursion, an integer over Python's digit limit) with a 400 instead of a 500;
+``handlers.common.request_limits`` refuses such bodies earlier, with tighter limits. Nothing here
+recurses over the body. Use it with ``app.add_api(..., validator_map=VALIDATOR_MAP)``.
 """
 
 from typing import Any
@@ -21,6 +23,16 @@ _NAME_ONLY_RULES = {"required", "additionalProperties"}
 
 
 class RedactingJSONBodyValidator(JSONRequestBodyValidator):
+    async def _parse(self, stream, scope) -> Any:
+        try:
+            return await super()._parse(stream, scope)
+        except RecursionError:
+            raise BadRequestProblem(detail="The request body is nested too deeply") from None
+        except UnicodeDecodeError:  # a ValueError too: answered by handlers.common.problems
+            raise
+        except ValueError:  # json.loads past sys.get_int_max_str_digits()
+            raise BadRequestProblem(detail="A number in the request body has too many digits") from None
+
     def _validate(self, body: Any) -> dict | None:
         if not self._nullable and body is None:
             raise BadRequestProblem(detail="Request body must not be empty")
@@ -40,13 +52,17 @@ def describe(exc: ValidationError) -> str:
     return f"'{where}' does not satisfy '{exc.validator}': {rule}"
 
 
-def _storable(value: Any) -> bool:
-    if isinstance(value, str):
-        return _storable_text(value)
-    if isinstance(value, dict):
-        return all(_storable(key) and _storable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_storable(item) for item in value)
+def _storable(body: Any) -> bool:
+    pending = [body]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and not _storable_text(value):
+            return False
+        if isinstance(value, dict):
+            pending.extend(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
     return True
 
 
