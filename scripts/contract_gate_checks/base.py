@@ -45,13 +45,13 @@ def find_base(repo: Path, explicit: str | None = None) -> Base:
     main_ref = next((ref for ref in MAIN_REFS if _commit(repo, ref)), None)
     if main_ref is None:
         return _previous(repo, head, "no main branch (main or origin/main)")
-    main = _commit(repo, main_ref)
-    if main == head:
-        return _previous(repo, head, f"HEAD is the tip of {main_ref.removeprefix('refs/heads/')}")
+    main = main_ref.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+    if _commit(repo, main_ref) == head:
+        return _previous(repo, head, f"HEAD is the tip of {main}")
     merge_base = _git(repo, "merge-base", head, main_ref)
     if not merge_base:
-        return Base(None, f"HEAD and {main_ref} share no commit (a shallow clone?): nothing to compare with")
-    return Base(merge_base, f"the merge base with {main_ref.removeprefix('refs/heads/')}: {merge_base[:12]}")
+        return Base(None, f"HEAD and {main} share no commit (a shallow clone?): nothing to compare with")
+    return Base(merge_base, f"the merge base with {main}: {merge_base[:12]}")
 
 
 def export_contracts(repo: Path, commit: str, into: Path) -> bool:
