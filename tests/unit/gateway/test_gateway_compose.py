@@ -1,5 +1,6 @@
 """docker-compose.yml without an engine: `config -q`, the required shape, and Kong's rendered config."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from handlers.common.keys import PUBLIC_KEY_SUFFIX, SIGNERS, ensure_dev_keys, public_keys_dir
 from mesh.gateway.declarative import build
 from mesh.gateway.kong_schema import validate
+from mesh.gateway.settings import GatewaySettings
 
 pytestmark = pytest.mark.unit
 REPO = Path(__file__).resolve().parents[3]
@@ -123,3 +125,36 @@ def test_kong_entrypoint_renders_a_valid_config_with_the_real_key(compose, tmp_p
     serialization.load_pem_public_key(pem.encode())
     config = build(rendered, keys_dir=tmp_path / "unused")
     assert list(config.credentials) == ["cinemesh-user-service"]
+
+
+def test_kong_gets_the_local_gateways_client_address_settings_and_defaults(compose):
+    environment = compose["services"]["kong"]["environment"]
+    defaults = GatewaySettings.model_fields
+    mirrored = {
+        "KONG_TRUSTED_IPS": ("GATEWAY_TRUSTED_IPS", ",".join(defaults["trusted_ips"].default)),
+        "KONG_REAL_IP_HEADER": ("GATEWAY_REAL_IP_HEADER", defaults["real_ip_header"].default),
+        "KONG_REAL_IP_RECURSIVE": (
+            "GATEWAY_REAL_IP_RECURSIVE",
+            "on" if defaults["real_ip_recursive"].default else "off",
+        ),
+    }
+    for kong_name, (gateway_name, default) in mirrored.items():
+        assert environment[kong_name] == f"${{{gateway_name}:-{default}}}", kong_name
+
+
+def test_kongs_access_log_has_no_query_string(compose):
+    environment = compose["services"]["kong"]["environment"]
+    name, fmt = environment["KONG_NGINX_HTTP_LOG_FORMAT"].split(" ", 1)
+    assert environment["KONG_PROXY_ACCESS_LOG"] == f"/dev/stdout {name}"
+    variables = set(re.findall(r"\$\$(\w+)", fmt))
+    assert "uri" in variables
+    leaky = {
+        "request",
+        "request_uri",
+        "args",
+        "query_string",
+        "http_authorization",
+        "http_cookie",
+        "http_referer",
+    }
+    assert not variables & leaky

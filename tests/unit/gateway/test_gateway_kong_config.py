@@ -193,6 +193,7 @@ def test_public_surface(doc, keys_dir, method, path, service, needs_jwt, limit_b
     if needs_jwt:
         jwt_config = match.route.plugins["jwt"].config
         assert jwt_config["claims_to_verify"] == ["exp"]
+        assert jwt_config["uri_param_names"] == [], "a token in the query string would be logged"
         assert jwt_config.get("anonymous") == ("cinemesh-anonymous" if needs_jwt == "anonymous" else None)
     assert match.route.plugins["rate-limiting"].config["limit_by"] == limit_by
     assert {"cors", "correlation-id", "request-size-limiting"} <= set(match.route.plugins)

@@ -53,3 +53,41 @@ def test_strip_path_removes_the_matched_part():
 
 def test_no_match_is_none():
     assert Router([route("a", ["/a"], ["GET"])]).match("DELETE", "/a") is None
+
+
+def with_headers(name, paths, headers, methods=None):
+    return Route(
+        name=name,
+        service=SVC,
+        methods=frozenset(methods) if methods else None,
+        paths=tuple(paths),
+        headers=tuple((k.lower(), tuple(v)) for k, v in headers.items()),
+    )
+
+
+def test_header_routes_are_more_specific_and_match_case_insensitively():
+    router = Router(
+        [
+            route("plain", ["~/graphql$"], ["POST"]),
+            with_headers("bearer", ["~/graphql$"], {"Authorization": ["~*bearer\\s"]}, ["POST"]),
+            with_headers("exact", ["/v"], {"X-Version": ["Two"]}),
+        ]
+    )
+    assert router.match("POST", "/graphql", {"Authorization": "BEARER abc"}).route.name == "bearer"
+    assert router.match("POST", "/graphql", {"Authorization": "Basic abc"}).route.name == "plain"
+    assert router.match("POST", "/graphql").route.name == "plain"
+    assert router.match("GET", "/v", {"x-version": "two"}).route.name == "exact"
+    assert router.match("GET", "/v", {"x-version": "two-and-more"}) is None
+
+
+def test_kong_priority_weight_before_regex_and_prefix_length():
+    router = Router(
+        [
+            route("long-prefix", ["/a/b/c"]),
+            route("regex", ["~/a/"]),
+            route("methods-and-short-prefix", ["/a"], ["GET"]),
+        ]
+    )
+    assert router.match("GET", "/a/b/c").route.name == "methods-and-short-prefix"
+    assert router.match("POST", "/a/b/c").route.name == "regex", "same weight: regex before prefix"
+    assert router.match("POST", "/a/x").route.name == "regex"
