@@ -14,6 +14,7 @@ import httpx
 from ariadne.asgi import GraphQL
 from ariadne.explorer import ExplorerGraphiQL, ExplorerHttp405
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -23,15 +24,18 @@ from handlers.booking.adapters.credentials import SigningCredentials
 from handlers.booking.adapters.inventory import GrpcSeatInventory
 from handlers.booking.adapters.payments import ClientPayments
 from handlers.booking.deps import SagaDeps
+from handlers.booking.http_handler import DeadlineHTTPHandler
 from handlers.booking.models import Booking
+from handlers.booking.query_limits import QueryLimits
 from handlers.booking.recovery import recover_bookings
 from handlers.booking.resolvers import build_schema
-from handlers.booking.resolvers.errors import format_error
+from handlers.booking.resolvers.errors import format_error, refusal_reply
 from handlers.booking.settings import BookingSettings
 from handlers.cinema.inventory_client import InventoryClient
 from handlers.common.auth import TokenVerifier
 from handlers.common.mongo import connect_beanie
 from handlers.common.outbox_relay import running_outbox_relay
+from handlers.common.request_limits import BodyLimits, RequestLimits
 from handlers.common.service_token import ServiceToken
 from handlers.payment.client import PaymentClient
 
@@ -72,11 +76,16 @@ def create_app(settings: BookingSettings | None = None, deps: SagaDeps | None = 
     def context(request: Request, _data: object = None) -> dict:
         return {"request": request, "deps": request.app.state.deps, "verifier": verifier}
 
+    limits = QueryLimits(settings)
     graphql = GraphQL(
         build_schema(),
         context_value=context,
+        query_parser=limits.parse,
+        validation_rules=limits.validation_rules,
+        query_validator=limits.validate,
         explorer=ExplorerGraphiQL(title="CineMesh booking") if settings.graphiql else ExplorerHttp405(),
         error_formatter=format_error,
+        http_handler=DeadlineHTTPHandler(settings.request_deadline_seconds),
     )
 
     async def health(_request: Request) -> JSONResponse:
@@ -99,4 +108,5 @@ def create_app(settings: BookingSettings | None = None, deps: SagaDeps | None = 
             yield
 
     routes = [Route("/health", health), Route("/graphql", graphql, methods=["GET", "POST"])]
-    return Starlette(routes=routes, lifespan=lifespan)
+    body_limits = Middleware(RequestLimits, limits=BodyLimits.from_settings(settings), reply=refusal_reply)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[body_limits])

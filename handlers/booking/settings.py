@@ -1,5 +1,6 @@
 """Booking service settings (env prefix ``BOOKING_``)."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from handlers.common.settings import ServiceSettings
@@ -22,6 +23,13 @@ class BookingSettings(ServiceSettings):
     recovery_grace_seconds: float = 30.0
     outbox_relay: bool = True
     outbox_poll_seconds: float = 0.2
+    # A query still running after this is cancelled; a mutation is answered, then runs to its end.
+    request_deadline_seconds: float = Field(10.0, gt=0)
+    # GraphQL document limits (handlers.booking.query_limits); GraphiQL's introspection needs depth 14.
+    max_query_tokens: int = Field(2000, ge=200)
+    max_query_depth: int = Field(15, ge=2)
+    max_query_aliases: int = Field(20, ge=0)
+    max_query_cost: int = Field(100, ge=10)
 
     @property
     def graphiql(self) -> bool:

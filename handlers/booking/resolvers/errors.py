@@ -2,15 +2,18 @@
 
 Domain faults keep their message and code; query parse/validation errors are
 GRAPHQL_VALIDATION_FAILED; anything unexpected is logged and reported as
-INTERNAL_SERVER_ERROR without internals.
+INTERNAL_SERVER_ERROR without internals. A request body over the service's limits never
+reaches GraphQL: ``refusal_reply`` answers it as BAD_USER_INPUT.
 """
 
+import json
 import logging
 
 from ariadne.utils import unwrap_graphql_error
 from graphql import GraphQLError
 
 from handlers.booking.errors import BookingFault
+from handlers.common.request_limits import Refusal
 
 logger = logging.getLogger(__name__)
 
@@ -30,3 +33,9 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict:
         extensions["code"] = "INTERNAL_SERVER_ERROR"
     formatted["extensions"] = extensions
     return formatted
+
+
+def refusal_reply(refusal: Refusal) -> tuple[str, bytes]:
+    """A body refused by ``handlers.common.request_limits``, as a GraphQL response."""
+    error = {"message": refusal.detail, "extensions": {"code": "BAD_USER_INPUT"}}
+    return "application/json", json.dumps({"errors": [error]}).encode()
