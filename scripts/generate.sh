@@ -3,6 +3,7 @@
 #   OpenAPI  contracts/openapi/<svc>.yaml      -> OUT/openapi/<svc>.py   (pydantic v2, datamodel-code-generator)
 #   AsyncAPI contracts/asyncapi/events.yaml    -> OUT/events/models.py   (pydantic v2, via JSON Schema)
 #   Protobuf contracts/proto/**/*.proto        -> OUT/proto/...          (betterproto2 messages + grpclib stubs)
+#   every contract                             -> OUT/docs/...           (the docs portal's pages, mesh.docs.builder)
 # Output is deterministic: pinned generators, no timestamps, stable order.
 set -euo pipefail
 
@@ -53,6 +54,8 @@ if ((${#protos[@]})); then
   done < <(find "$work/proto" -name '*.py' | sort)
   "$venv_bin/ruff" format --quiet --no-respect-gitignore --isolated "$work/proto"
 fi
+
+(cd "$repo" && "$venv_bin/python" -m mesh.docs.builder "$work/docs")
 
 mkdir -p "$out"
 rsync_like() {  # replace OUT with the fresh tree, keeping nothing stale
