@@ -302,6 +302,19 @@ async def test_graphql_refuses_an_oversized_body_with_413(booking):
     assert await Booking.find_one({"idempotency_key": key}) is None
 
 
+async def test_graphql_refuses_multipart_bodies_the_scan_cannot_see_into(booking):
+    key = uuid.uuid4().hex
+    operations = poisoned(create_booking_request(key), "extensions", POISONS["nested-3000"]).decode()
+    response = await booking.client.post(
+        "/graphql",
+        files={"operations": (None, operations), "map": (None, "{}")},
+        headers={"Authorization": f"Bearer {booking.token}"},
+    )
+    assert response.status_code == 400
+    assert booking.inventory.holds == []
+    assert await Booking.find_one({"idempotency_key": key}) is None
+
+
 async def test_graphql_refuses_a_thousand_aliases_quickly_and_keeps_answering(booking):
     aliases = " ".join(f"m{i}: movies {{ id title }}" for i in range(1000))
     started = time.monotonic()
