@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: install infra infra-down keys generate check-generated lint test test-unit test-integration \
-        test-contract test-e2e up down demo seed bench asyncapi-docs clean
+        test-contract test-e2e test-browser browser up down demo seed bench asyncapi-docs clean
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -27,6 +27,9 @@ infra:
 infra-down:
 	scripts/infra.sh down
 
+browser:
+	scripts/browser.sh
+
 keys: $(STAMP)
 	$(PY) -m handlers.common.dev_keys
 
@@ -39,7 +42,7 @@ check-generated: install
 lint: install
 	scripts/lint.sh
 
-test: install infra keys
+test: install infra keys browser
 	scripts/lint.sh
 	scripts/run_tests.sh
 
@@ -54,6 +57,9 @@ test-contract: install infra keys
 
 test-e2e: install infra keys
 	$(PY) -m pytest -m e2e
+
+test-browser: install browser
+	$(PY) -m pytest -m browser
 
 up: install infra keys
 	$(PY) -m mesh up
