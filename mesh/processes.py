@@ -1,4 +1,4 @@
-"""What ``make up`` runs: the five services and the gateway, their health checks and doc URLs.
+"""What ``make up`` runs: the services, the docs portal and the gateway, their health checks and doc URLs.
 
 Every process is ``python -m <module>`` from the repository root. Ports are the services'
 defaults (their settings classes); ``MESH_`` variables are not needed for a local run.
@@ -32,8 +32,9 @@ SERVICES = (
     ProcessSpec("booking", "handlers.booking", 8103, (("GraphiQL", "http://127.0.0.1:8103/graphql"),)),
     ProcessSpec("notification", "handlers.notification", 8105),
 )
+DOCS = ProcessSpec("docs", "mesh.docs", 8106, (("portal", "http://127.0.0.1:8106/docs"),))
 GATEWAY = ProcessSpec("gateway", "mesh.gateway", 8000, (("gateway", GATEWAY_URL),))
-ALL = (*SERVICES, GATEWAY)
+ALL = (*SERVICES, DOCS, GATEWAY)
 
 
 def by_name(name: str) -> ProcessSpec:
