@@ -20,7 +20,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from handlers.booking.adapters.catalog import RestCatalog
-from handlers.booking.adapters.credentials import SigningCredentials
 from handlers.booking.adapters.inventory import GrpcSeatInventory
 from handlers.booking.adapters.payments import ClientPayments
 from handlers.booking.deps import SagaDeps
@@ -55,10 +54,10 @@ async def _real_deps(settings: BookingSettings) -> AsyncIterator[SagaDeps]:
     ):
         yield SagaDeps(
             inventory=GrpcSeatInventory(grpc),
-            payments=ClientPayments(payment),
+            payments=ClientPayments(payment, ServiceToken(settings, "booking", audience="payment")),
             catalog=RestCatalog(cinema),
-            credentials=SigningCredentials(settings),
             hold_ttl_seconds=settings.hold_ttl_seconds,
+            lease_seconds=settings.recovery_grace_seconds,
         )
 
 

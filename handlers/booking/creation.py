@@ -7,6 +7,7 @@ from datetime import datetime
 from pymongo.errors import DuplicateKeyError
 
 from handlers.booking.errors import BadUserInput, BookingProblem, Conflict, DependencyUnavailable
+from handlers.booking.expiry import SHOWTIME_STARTED
 from handlers.booking.models import Booking, Status, Step, now
 from handlers.booking.ports import Catalog, InvalidSeats, SeatInventory, SeatsUnavailable, UnknownShowtime
 
@@ -61,7 +62,7 @@ async def create_booking(
         raise BookingProblem("NOT_FOUND", f"Showtime {showtime_id} does not exist.")
     starts_at = _parse_time(showtime.get("starts_at"))
     if starts_at is not None and starts_at <= now():
-        raise BookingProblem("INVALID_STATE", "This showtime has already started.")
+        raise BookingProblem(SHOWTIME_STARTED, "This showtime has already started.")
     booking_id = booking_id_for(user_id, idempotency_key)
     try:
         held = await inventory.hold(showtime_id, seat_ids, booking_id, ttl_seconds)

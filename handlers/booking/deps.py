@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from handlers.booking.ports import Catalog, Credentials, Payments, SeatInventory
+from handlers.booking.ports import Catalog, Payments, SeatInventory
 
 
 @dataclass
@@ -10,5 +10,6 @@ class SagaDeps:
     inventory: SeatInventory
     payments: Payments
     catalog: Catalog
-    credentials: Credentials
     hold_ttl_seconds: int = 600
+    # How long the request that drives a CONFIRMING booking holds it (longer than any one step).
+    lease_seconds: float = 30.0

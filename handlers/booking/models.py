@@ -49,6 +49,8 @@ class Booking(OutboxMixin, Document):
     starts_at: datetime | None = None
     payment_id: str | None = None
     refund_id: str | None = None
+    # While CONFIRMING: the request (or recovery) driving the charge holds the booking until then.
+    lease_until: datetime | None = None
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
     history: list[Step] = Field(default_factory=list)

@@ -46,7 +46,14 @@ class InvalidSeats(Exception):
 
 
 class ChargeRefused(Exception):
-    """The payment service refused the request itself (nothing was charged)."""
+    """The payment service refused the charge itself (e.g. an unknown card token): nothing was charged."""
+
+
+class ChargeInProgress(Exception):
+    """Another charge under this booking's key is still running or was made with another request.
+
+    Nothing new was charged; that charge's outcome stands and is learned by looking it up.
+    """
 
 
 class SeatInventory(Protocol):
@@ -64,22 +71,36 @@ class SeatInventory(Protocol):
 @dataclass(frozen=True)
 class Payment:
     payment_id: str
-    status: str  # succeeded | failed | refunded (anything else counts as not captured)
+    status: str  # succeeded (captured) | failed
+    amount: int
+    currency: str
+    user_id: str
     reason: str | None = None
+    refunded_amount: int = 0
 
     @property
     def captured(self) -> bool:
-        return self.status in ("succeeded", "refunded", "partially_refunded")
+        return self.status == "succeeded"
+
+    def pays_for(self, amount: int, currency: str, user_id: str) -> bool:
+        """A capture of exactly this amount, currency and owner, none of it refunded."""
+        paid = (self.amount, self.currency, self.user_id) == (amount, currency, user_id)
+        return self.captured and paid and self.refunded_amount == 0
 
 
 class Payments(Protocol):
-    async def charge(self, booking_id: str, amount: int, currency: str, token: str, bearer: str) -> Payment:
-        """Charge with ``booking_id`` as the Idempotency-Key; a decline is a Payment with status failed."""
+    """The booking service's own calls to payment (its service token, never a user's)."""
 
-    async def find_for_booking(self, booking_id: str, bearer: str) -> Payment | None: ...
+    async def charge(self, booking_id: str, user_id: str, amount: int, currency: str, token: str) -> Payment:
+        """Charge with ``booking_id`` as the Idempotency-Key; a decline is a Payment with status failed.
 
-    async def refund(self, payment_id: str, amount: int, bearer: str) -> str:
-        """Refund a captured payment (idempotent per payment); returns the refund id."""
+        Raises ``ChargeRefused`` (nothing charged) or ``ChargeInProgress`` (another charge's
+        outcome stands)."""
+
+    async def find_for_booking(self, booking_id: str) -> Payment | None: ...
+
+    async def refund(self, payment_id: str) -> str:
+        """Refund what is left of a captured payment (idempotent per payment); returns the refund id."""
 
 
 class Catalog(Protocol):
@@ -88,8 +109,3 @@ class Catalog(Protocol):
     async def showtimes(self, filters: dict[str, Any]) -> list[dict[str, Any]]: ...
 
     async def showtime(self, showtime_id: str) -> dict[str, Any] | None: ...
-
-
-class Credentials(Protocol):
-    def for_user(self, user_id: str) -> str:
-        """A bearer token the booking service may use for ``user_id`` when no request carries one."""

@@ -47,11 +47,11 @@ async def create(
     )
 
 
-async def confirm(deps: SagaDeps, principal: Principal, bearer: str, booking_id: str, token: str) -> Booking:
+async def confirm(deps: SagaDeps, principal: Principal, booking_id: str, token: str) -> Booking:
     if not TOKEN_PATTERN.match(token):
         raise BadUserInput("paymentToken must be a card token (tok_ followed by a-z, 0-9, _).")
-    return await confirm_booking(deps, await _required(principal, booking_id), token, bearer)
+    return await confirm_booking(deps, await _required(principal, booking_id), token)
 
 
-async def cancel(deps: SagaDeps, principal: Principal, bearer: str, booking_id: str) -> Booking:
-    return await cancel_booking(deps, await _required(principal, booking_id), bearer)
+async def cancel(deps: SagaDeps, principal: Principal, booking_id: str) -> Booking:
+    return await cancel_booking(deps, await _required(principal, booking_id))

@@ -1,6 +1,7 @@
 """Persisting saga steps: one atomic, conditional document write per step.
 
-Each step is a ``find_one_and_update`` guarded by the expected current status and taken
+Each step is a ``find_one_and_update`` guarded by the expected current status (and, for
+claiming a booking, a free lease: ``lease_free``) and taken
 under ``document_lock`` (FerretDB updates are not atomic read-modify-writes), so two
 concurrent requests cannot both take the same step and the relay's ``$pull`` cannot undo
 it. The step's history entry and its event (``OutboxMixin.record_event``) travel in that
@@ -24,8 +25,10 @@ async def transition(
     detail: str | None = None,
     event: tuple[str, dict[str, Any]] | None = None,
     at: datetime | None = None,
+    guard: dict[str, Any] | None = None,
     **fields: Any,
 ) -> Booking:
+    """Move ``booking`` from one of ``expected`` to ``to`` if it still is there (and matches ``guard``)."""
     at = at or now()
     push: dict[str, Any] = {"history": {"status": str(to), "at": at, "detail": detail}}
     if event is not None:
@@ -35,13 +38,18 @@ async def transition(
     update = {"$set": {"status": str(to), "updated_at": at, **fields}, "$push": push}
     async with document_lock(Booking, booking.id):
         raw = await Booking.get_pymongo_collection().find_one_and_update(
-            {"_id": booking.id, "status": {"$in": [str(s) for s in expected]}},
+            {"_id": booking.id, "status": {"$in": [str(s) for s in expected]}, **(guard or {})},
             update,
             return_document=ReturnDocument.AFTER,
         )
     if raw is None:
         raise Conflict(f"booking {booking.id} changed concurrently; retry")
     return Booking.model_validate(raw)
+
+
+def lease_free(at: datetime) -> dict[str, Any]:
+    """Guard: nobody holds the booking's lease at ``at`` (none taken, given up, or run out)."""
+    return {"$or": [{"lease_until": None}, {"lease_until": {"$lte": at}}]}
 
 
 async def load(booking_id: str) -> Booking | None:

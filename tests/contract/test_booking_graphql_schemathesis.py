@@ -67,15 +67,14 @@ class Inventory:
 
 
 class Payments:
-    async def charge(self, booking_id, amount, currency, token, bearer):
-        return Payment(
-            f"pay_{booking_id[:8]}", "failed" if "declined" in token else "succeeded", "card_declined"
-        )
+    async def charge(self, booking_id, user_id, amount, currency, token):
+        status = "failed" if "declined" in token else "succeeded"
+        return Payment(f"pay_{booking_id[:8]}", status, amount, currency, user_id, "card_declined")
 
-    async def find_for_booking(self, booking_id, bearer):
+    async def find_for_booking(self, booking_id):
         return None
 
-    async def refund(self, payment_id, amount, bearer):
+    async def refund(self, payment_id):
         return f"re_{payment_id}"
 
 
@@ -90,17 +89,12 @@ class Catalog:
         return SHOWTIMES.get(showtime_id)
 
 
-class Credentials:
-    def for_user(self, user_id):
-        return "service-token"
-
-
 def token(booking_settings: BookingSettings) -> str:
     return sign_token(booking_settings, "fuzzer", "user", 3600)
 
 
 booking_settings = BookingSettings(mongo_db="bookings_contract_test", outbox_relay=False, environment="test")
-app = create_app(booking_settings, SagaDeps(Inventory(), Payments(), Catalog(), Credentials()))
+app = create_app(booking_settings, SagaDeps(Inventory(), Payments(), Catalog()))
 schema = schemathesis.graphql.from_path(SDL_PATH)
 schema.app = app
 HEADERS = {"Authorization": f"Bearer {token(booking_settings)}"}

@@ -19,19 +19,16 @@ async def _payload(step) -> dict:
 
 @mutation.field("createBooking")
 async def resolve_create_booking(_obj, info, showtime_id, seat_ids, idempotency_key):
-    who = caller(info)
     deps = info.context["deps"]
-    return await _payload(service.create(deps, who.principal, showtime_id, seat_ids, idempotency_key))
+    return await _payload(service.create(deps, caller(info), showtime_id, seat_ids, idempotency_key))
 
 
 @mutation.field("confirmBooking")
 async def resolve_confirm_booking(_obj, info, booking_id, payment_token):
-    who = caller(info)
     deps = info.context["deps"]
-    return await _payload(service.confirm(deps, who.principal, who.bearer, booking_id, payment_token))
+    return await _payload(service.confirm(deps, caller(info), booking_id, payment_token))
 
 
 @mutation.field("cancelBooking")
 async def resolve_cancel_booking(_obj, info, id):
-    who = caller(info)
-    return await _payload(service.cancel(info.context["deps"], who.principal, who.bearer, id))
+    return await _payload(service.cancel(info.context["deps"], caller(info), id))

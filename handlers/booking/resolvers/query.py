@@ -46,9 +46,9 @@ async def resolve_seat_map(_obj, info, showtime_id):
 
 @query.field("booking")
 async def resolve_booking(_obj, info, id):
-    return await service.owned_booking(caller(info).principal, id)
+    return await service.owned_booking(caller(info), id)
 
 
 @query.field("myBookings")
 async def resolve_my_bookings(_obj, info):
-    return await service.my_bookings(caller(info).principal)
+    return await service.my_bookings(caller(info))

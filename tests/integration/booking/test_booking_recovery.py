@@ -18,6 +18,7 @@ from handlers.booking.models import Booking, Status
 from handlers.booking.recovery import recover_bookings
 from handlers.cinema.inventory_client import InventoryClient
 from handlers.common.doc_lock import document_lock
+from handlers.common.service_token import ServiceToken
 from handlers.payment.client import PaymentClient
 
 pytestmark = pytest.mark.integration
@@ -40,7 +41,7 @@ async def crash_into(booking_id: str, **fields) -> None:
 
 
 async def payments_of(deps: SagaDeps, booking: Booking):
-    return await deps.payments.find_for_booking(booking.id, deps.credentials.for_user(booking.user_id))
+    return await deps.payments.find_for_booking(booking.id)
 
 
 async def test_hold_expired_before_charge_ends_expired_without_charge(gql, saga_deps, make_showtime, user_id):
@@ -48,7 +49,7 @@ async def test_hold_expired_before_charge_ends_expired_without_charge(gql, saga_
     booking = await pending(saga_deps, user_id, showtime, ["A-1"], ttl=1)
     await asyncio.sleep(1.3)
     with pytest.raises(BookingProblem) as outcome:
-        await confirm_booking(saga_deps, booking, "tok_visa_success", gql.token)
+        await confirm_booking(saga_deps, booking, "tok_visa_success")
     assert outcome.value.code == "BOOKING_EXPIRED"
     assert outcome.value.booking.status == Status.EXPIRED
     assert await payments_of(saga_deps, booking) is None
@@ -62,7 +63,7 @@ async def test_hold_lapsing_during_payment_refunds_the_charge(gql, saga_deps, ma
     await crash_into(booking.id, hold_expires_at=booking.hold_expires_at + timedelta(hours=1))
     await asyncio.sleep(1.3)
     with pytest.raises(BookingProblem) as outcome:
-        await confirm_booking(saga_deps, await Booking.get(booking.id), "tok_visa_success", gql.token)
+        await confirm_booking(saga_deps, await Booking.get(booking.id), "tok_visa_success")
     assert outcome.value.code == "BOOKING_EXPIRED"
     stored = await Booking.get(booking.id)
     assert stored.status == Status.EXPIRED and stored.refund_id
@@ -73,7 +74,7 @@ async def test_hold_lapsing_during_payment_refunds_the_charge(gql, saga_deps, ma
 async def test_inventory_down_gives_a_clear_error_and_holds_nothing(saga_deps, make_showtime, user_id):
     showtime = await make_showtime()
     async with InventoryClient("127.0.0.1", 9, timeout_seconds=0.5) as dead:  # discard port: refused
-        deps = SagaDeps(GrpcSeatInventory(dead), saga_deps.payments, saga_deps.catalog, saga_deps.credentials)
+        deps = SagaDeps(GrpcSeatInventory(dead), saga_deps.payments, saga_deps.catalog)
         with pytest.raises(DependencyUnavailable):
             await pending(deps, user_id, showtime, ["B-1"])
     assert await Booking.find({"user_id": user_id}).count() == 0
@@ -84,7 +85,7 @@ async def test_restart_resumes_a_booking_charged_but_not_confirmed(gql, saga_dep
     booking = await pending(saga_deps, user_id, showtime, ["B-2", "B-3"])
     # the service charged, then crashed before recording the payment or selling the seats
     await saga_deps.payments.charge(
-        booking.id, booking.amount, booking.currency, "tok_visa_success", gql.token
+        booking.id, booking.user_id, booking.amount, booking.currency, "tok_visa_success"
     )
     await crash_into(booking.id, status="CONFIRMING")
 
@@ -106,14 +107,14 @@ async def test_restart_returns_an_uncharged_booking_to_pending(gql, saga_deps, m
     await recover_bookings(saga_deps, stale_after=timedelta(0))
     assert (await Booking.get(booking.id)).status == Status.PENDING
     assert await payments_of(saga_deps, booking) is None
-    confirmed = await confirm_booking(saga_deps, await Booking.get(booking.id), "tok_visa_success", gql.token)
+    confirmed = await confirm_booking(saga_deps, await Booking.get(booking.id), "tok_visa_success")
     assert confirmed.status == Status.CONFIRMED
 
 
 async def test_restart_finishes_an_interrupted_cancellation(gql, saga_deps, make_showtime, user_id):
     showtime = await make_showtime()
     booking = await pending(saga_deps, user_id, showtime, ["B-5"])
-    confirmed = await confirm_booking(saga_deps, booking, "tok_visa_success", gql.token)
+    confirmed = await confirm_booking(saga_deps, booking, "tok_visa_success")
     await crash_into(booking.id, status="CANCELLING")
     await recover_bookings(saga_deps, stale_after=timedelta(0))
     stored = await Booking.get(confirmed.id)
@@ -131,13 +132,16 @@ async def test_sweep_expires_a_pending_booking_whose_hold_lapsed(gql, saga_deps,
     assert [event.type for event in stored.outbox] == ["booking.created", "booking.expired"]
 
 
-async def test_payment_down_leaves_no_charge_and_recovery_reopens(gql, saga_deps, make_showtime, user_id):
+async def test_payment_down_leaves_no_charge_and_recovery_reopens(
+    gql, saga_deps, booking_settings, make_showtime, user_id
+):
     showtime = await make_showtime()
     booking = await pending(saga_deps, user_id, showtime, ["A-10"])
     async with PaymentClient("http://127.0.0.1:9", timeout=0.5) as dead:
-        deps = replace(saga_deps, payments=ClientPayments(dead))
+        token = ServiceToken(booking_settings, "booking", audience="payment")
+        deps = replace(saga_deps, payments=ClientPayments(dead, token))
         with pytest.raises(DependencyUnavailable):
-            await confirm_booking(deps, booking, "tok_visa_success", gql.token)
+            await confirm_booking(deps, booking, "tok_visa_success")
     assert (await Booking.get(booking.id)).status == Status.CONFIRMING  # outcome unknown: nothing undone yet
     await recover_bookings(saga_deps, stale_after=timedelta(0))
     assert (await Booking.get(booking.id)).status == Status.PENDING
@@ -150,7 +154,7 @@ async def test_inventory_down_after_charge_is_finished_by_recovery(gql, saga_dep
     async with InventoryClient("127.0.0.1", 9, timeout_seconds=0.5) as dead:
         deps = replace(saga_deps, inventory=GrpcSeatInventory(dead))
         with pytest.raises(DependencyUnavailable):
-            await confirm_booking(deps, booking, "tok_visa_success", gql.token)
+            await confirm_booking(deps, booking, "tok_visa_success")
     stored = await Booking.get(booking.id)
     assert stored.status == Status.CONFIRMING and stored.payment_id  # charged, seats not yet sold
     await recover_bookings(saga_deps, stale_after=timedelta(0))
@@ -161,10 +165,10 @@ async def test_inventory_down_after_charge_is_finished_by_recovery(gql, saga_dep
 async def test_no_cancellation_once_the_show_started(gql, saga_deps, make_showtime, user_id):
     showtime = await make_showtime()
     booking = await confirm_booking(
-        saga_deps, await pending(saga_deps, user_id, showtime, ["B-8"]), "tok_visa_success", gql.token
+        saga_deps, await pending(saga_deps, user_id, showtime, ["B-8"]), "tok_visa_success"
     )
     await crash_into(booking.id, starts_at=datetime.now(UTC) - timedelta(minutes=5))
     with pytest.raises(BookingProblem) as outcome:
-        await cancel_booking(saga_deps, await Booking.get(booking.id), gql.token)
+        await cancel_booking(saga_deps, await Booking.get(booking.id))
     assert outcome.value.code == "TOO_LATE_TO_CANCEL"
     assert (await Booking.get(booking.id)).status == Status.CONFIRMED

@@ -50,7 +50,7 @@ def token(sub: str = "u-1", issuer: str | None = None) -> str:
 
 
 async def run(query: str, bearer: str | None = None, catalog=None, **variables) -> dict:
-    deps = SagaDeps(Inventory(), None, catalog or Catalog(), None)
+    deps = SagaDeps(Inventory(), None, catalog or Catalog())
     context = {"request": Request(bearer), "deps": deps, "verifier": TokenVerifier.from_settings(SETTINGS)}
     _, result = await graphql(
         SCHEMA, {"query": query, "variables": variables}, context_value=context, error_formatter=format_error
@@ -135,7 +135,7 @@ def test_booking_ids_are_stable_per_user_and_key():
 
 @pytest.mark.parametrize(("environment", "status"), [("development", 200), ("test", 405)])
 async def test_graphiql_is_served_in_development_only(environment, status):
-    app = create_app(BookingSettings(environment=environment), SagaDeps(Inventory(), None, Catalog(), None))
+    app = create_app(BookingSettings(environment=environment), SagaDeps(Inventory(), None, Catalog()))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://booking") as client:
         response = await client.get("/graphql", headers={"Accept": "text/html"})

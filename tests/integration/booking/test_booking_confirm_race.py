@@ -1,0 +1,104 @@
+"""Two confirmBooking calls with different cards while the first charge is in flight (issue 9, defect 5).
+
+The card processor is slowed (``PAYMENT_PROCESSOR_LATENCY_MS``) behind a booking service of its
+own, so the first charge is still running when the second confirmBooking, with another card,
+arrives. Some holds outlive the charge, some lapse while it runs; then the holds lapse and the
+recovery sweep runs. Afterwards every capture belongs to a CONFIRMED booking or was refunded in
+full, every CONFIRMED booking is paid exactly once, and no seat is SOLD without a CONFIRMED booking.
+"""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from handlers.booking.app import create_app as create_booking
+from handlers.booking.creation import create_booking as hold_seats
+from handlers.booking.models import Booking, now
+from handlers.booking.recovery import recover_bookings
+from handlers.payment.app import create_app as create_payment
+from handlers.payment.settings import PaymentSettings
+from tests.integration.booking.conftest import GraphQLClient, mint_token, serve
+from tests.integration.booking.invariants import money_and_seats
+from tests.integration.booking.queries import CONFIRM, SEAT_MAP
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+LATENCY_MS = 3000  # every processor call (its timeout raised to 10 s for this service)
+LONG_HOLD, SHORT_HOLD = 10, 2  # seconds: outlives the slowed charge / lapses while it runs
+
+
+@pytest.fixture(scope="session")
+async def slow_booking_url(amqp_url, booking_settings) -> AsyncIterator[str]:
+    """Lives as long as the session's services: beanie binds each model to the latest client."""
+    payment = PaymentSettings(
+        mongo_db="payments_booking_test",
+        amqp_url=amqp_url,
+        processor_latency_ms=LATENCY_MS,
+        processor_timeout_seconds=10,
+        outbox_relay=False,
+        environment="test",
+    )
+    async for payment_url in serve(create_payment(payment)):
+        settings = booking_settings.model_copy(update={"payment_url": payment_url, "outbox_relay": False})
+        async for url in serve(create_booking(settings)):
+            yield url
+
+
+async def until(predicate, within: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)
+
+
+async def confirm_twice(client: GraphQLClient, booking_id: str) -> tuple[dict, dict]:
+    """The first confirm, then, once its charge is in flight, a second one with another card."""
+    first = asyncio.create_task(client(CONFIRM, b=booking_id, t="tok_visa_success"))
+
+    async def charging() -> bool:
+        return (await Booking.get(booking_id)).status == "CONFIRMING"
+
+    await until(charging)
+    second = await client(CONFIRM, b=booking_id, t="tok_mastercard_success")
+    return await first, second
+
+
+async def test_a_second_card_while_the_first_charge_runs_never_leaves_a_charge_behind(
+    saga_deps, slow_booking_url, make_showtime
+):
+    showtime = await make_showtime()
+    plans = [("A-1", LONG_HOLD), ("A-2", LONG_HOLD), ("A-3", SHORT_HOLD), ("A-4", SHORT_HOLD)]
+    clients, bookings = [], []
+    for seat, ttl in plans:
+        user = f"user-{uuid.uuid4().hex[:12]}"
+        clients.append(GraphQLClient(slow_booking_url, mint_token(user)))
+        booking = await hold_seats(
+            saga_deps.inventory, saga_deps.catalog, user, showtime, [seat], uuid.uuid4().hex, ttl
+        )
+        bookings.append(booking)
+
+    answers = await asyncio.gather(*(confirm_twice(c, b.id) for c, b in zip(clients, bookings, strict=True)))
+
+    async def lapsed() -> bool:
+        return all(b.hold_expires_at < now() for b in bookings)
+
+    await until(lapsed, within=LONG_HOLD + 5)
+    await recover_bookings(saga_deps, stale_after=timedelta(0))
+
+    async def seat_states(showtime_id: str) -> dict[str, str]:
+        seats = (await clients[0](SEAT_MAP, s=showtime_id))["data"]["seatMap"]["seats"]
+        return {seat["id"]: seat["state"] for seat in seats}
+
+    assert await money_and_seats([showtime], seat_states) == []
+    outcomes = [
+        (
+            first["data"]["confirmBooking"]["booking"]["status"],
+            second["data"]["confirmBooking"]["error"]["code"],
+        )
+        for first, second in answers
+    ]
+    assert outcomes == [("CONFIRMED", "IN_PROGRESS")] * 2 + [("EXPIRED", "IN_PROGRESS")] * 2, answers
+    refunded = [await Booking.get(b.id) for b in bookings[2:]]
+    assert all(b.refund_id for b in refunded), [[(s.status, s.detail) for s in b.history] for b in refunded]
