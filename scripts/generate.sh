@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Writes every generated module from contracts/ into OUT_DIR (default: generated).
+# Writes every generated module from contracts/ into OUT_DIR (default: generated), and the gateway's
+# configuration into KONG_YML (default: kong/kong.yml).
 #   OpenAPI  contracts/openapi/<svc>.yaml      -> OUT/openapi/<svc>.py   (pydantic v2, datamodel-code-generator)
 #   AsyncAPI contracts/asyncapi/events.yaml    -> OUT/events/models.py   (pydantic v2, via JSON Schema)
 #   Protobuf contracts/proto/**/*.proto        -> OUT/proto/...          (betterproto2 messages + grpclib stubs)
 #   every contract                             -> OUT/docs/...           (the docs portal's pages, mesh.docs.builder)
+#   Kong     kong/kong.base.yml + contracts/openapi/*.yaml -> KONG_YML (python -m mesh.gateway.openapi2kong)
 # Output is deterministic: pinned generators, no timestamps, stable order.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-generated}
 case "$out" in /*) ;; *) out=$repo/$out ;; esac
+kong_yml=${2:-kong/kong.yml}
+case "$kong_yml" in /*) ;; *) kong_yml=$repo/$kong_yml ;; esac
 venv_bin=$repo/.venv/bin
 export PATH=$venv_bin:$PATH
 work=$(mktemp -d)
@@ -64,3 +68,7 @@ rsync_like() {  # replace OUT with the fresh tree, keeping nothing stale
 }
 rsync_like
 echo "generated/ written to $out"
+
+mkdir -p "$(dirname "$kong_yml")"
+(cd "$repo" && "$venv_bin/python" -m mesh.gateway.openapi2kong --out "$kong_yml")
+echo "gateway configuration written to $kong_yml"

@@ -117,6 +117,7 @@ def test_kong_entrypoint_renders_a_valid_config_with_the_real_key(compose, tmp_p
         "cinema-service": "http://cinema:8102",
         "booking-service": "http://booking:8103",
         "payment-service": "http://payment:8104",
+        "docs": "http://docs:8106",
     }
     assert rendered["plugins"][3]["config"]["redis"]["host"] == "redis"
     pem = rendered["consumers"][0]["jwt_secrets"][0]["rsa_public_key"]
