@@ -176,8 +176,11 @@ class GraphQLClient:
             response = await client.post(
                 self.url, json={"query": query, "variables": variables}, headers=headers
             )
-        assert response.status_code in (200, 400), response.text  # ariadne: 400 when data is null
-        return response.json()
+        assert response.status_code in (200, 400, 503), response.text  # 400/503: data is null
+        body = response.json()
+        codes = {error.get("extensions", {}).get("code") for error in body.get("errors") or []}
+        assert response.status_code != 400 or "SERVICE_UNAVAILABLE" not in codes, body  # an outage: 503
+        return body
 
 
 @pytest.fixture
