@@ -2,9 +2,10 @@
 
 An operation's route: ``name`` = its operationId; ``methods`` = its method, HEAD with GET (unless
 the path declares HEAD), OPTIONS on the first route of each path (CORS preflight); ``paths`` = the
-path as a Kong regex anchored at both ends, a path parameter being ``[^/]+``, with
-``regex_priority`` minus the number of parameters (a concrete path before a templated one, as
-OpenAPI matches them); ``strip_path: false``; plugins: jwt (``x-user-token-jwt``) for a USER
+path as a Kong regex anchored at both ends, a path parameter being ``[^/]+``; ``regex_priority`` =
+its number of segments without a parameter (a concrete path before a templated one, as OpenAPI
+matches them; never negative: Kong 3 shifts it into an unsigned priority, where a negative number
+would outrank every route); ``strip_path: false``; plugins: jwt (``x-user-token-jwt``) for a USER
 operation, then the contract's. INTERNAL operations get no route; an operation whose method and
 path a route of the base file has is left to that route. Then ``x-kong-plugin-defaults`` is laid
 under every plugin of that name, the ``x-`` keys are dropped and the result must pass Kong 3's rules
@@ -68,8 +69,8 @@ def _route(operation: Operation, preflight: bool, has_head: bool, user_jwt: dict
         "paths": [path_regex(operation.path)],
         "strip_path": False,
     }
-    if parameters := len(PARAMETER.findall(operation.path)):
-        route["regex_priority"] = -parameters
+    segments = operation.path.strip("/").split("/")
+    route["regex_priority"] = sum(1 for segment in segments if segment and not PARAMETER.search(segment))
     plugins = [{"name": "jwt", "config": copy.deepcopy(user_jwt)}] if operation.access is Access.USER else []
     plugins += copy.deepcopy(list(operation.plugins))
     if plugins:

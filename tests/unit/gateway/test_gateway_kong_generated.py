@@ -204,6 +204,19 @@ def test_a_new_operation_gets_its_route_and_its_auth_from_the_contract(
     assert after.match("GET", "/payments/p-1").route.name == "handlers.payment.api.payments.fetch"
 
 
+def test_a_concrete_path_wins_over_a_templated_one_in_kong3s_priority_order(contracts_copy, keys_dir):
+    def templated_first(doc: dict) -> None:
+        doc["paths"] = {"/users/{user_id}": {"get": operation("u.get")}, **doc["paths"]}
+
+    edit(contracts_copy, "user.yaml", templated_first)
+    router = router_for(contracts_copy, keys_dir)
+    assert router.match("GET", "/users/me").route.name == "handlers.user.api.users.me"
+    assert router.match("GET", "/users/u-1").route.name == "u.get"
+    doc = yaml.safe_load(generate(BASE, contracts_copy))
+    priorities = [r.get("regex_priority", 0) for s in doc["services"] for r in s["routes"]]
+    assert min(priorities) >= 0, "Kong 3 shifts regex_priority into an unsigned priority"
+
+
 def test_a_service_only_operation_and_a_plugin_extension(contracts_copy, keys_dir):
     def change(doc: dict) -> None:
         doc["paths"]["/payments/{payment_id}/captures"] = {
