@@ -1,10 +1,11 @@
-"""ariadne's HTTP handler with a deadline per request, taking JSON bodies only.
+"""The booking service's GraphQL HTTP handler: outages and deadlines are 503s, bodies are JSON only.
 
-At ``request_deadline_seconds`` a query still running is cancelled and the client gets a 503 whose
-``errors[0].extensions.code`` is ``DEADLINE_EXCEEDED`` (with ``Retry-After``). A mutation gets the
-same answer at its deadline but runs on to its end: stopping a saga between two steps would leave
-the work to the recovery sweep, each step is bounded by its own timeout, and calling
-``confirmBooking``/``cancelBooking`` again tells the outcome.
+It answers an outage as ``OutageAwareHandler`` does. At ``request_deadline_seconds`` a query
+still running is cancelled and the client gets a 503 with ``Retry-After`` whose
+``errors[0].extensions.code`` is ``DEADLINE_EXCEEDED``. A mutation gets the same answer at its
+deadline but runs on to its end: stopping a saga between two steps would leave the work to the
+recovery sweep, each step is bounded by its own timeout, and calling ``confirmBooking`` or
+``cancelBooking`` again tells the outcome.
 
 Multipart requests (GraphQL uploads) are refused: the schema takes no upload, and the JSON inside
 a multipart body would escape the body limits (``handlers.common.request_limits``).
@@ -14,12 +15,13 @@ import asyncio
 from http import HTTPStatus
 from typing import Any
 
-from ariadne.asgi.handlers import GraphQLHTTPHandler
 from ariadne.exceptions import HttpBadRequestError
 from ariadne.graphql import parse_query
 from graphql import GraphQLError, OperationType, get_operation_ast
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+
+from handlers.booking.resolvers.http import OutageAwareHandler
 
 DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
 
@@ -28,9 +30,9 @@ class _TimedOut(dict):
     """The result of a request that passed its deadline."""
 
 
-class DeadlineHTTPHandler(GraphQLHTTPHandler):
-    def __init__(self, deadline_seconds: float):
-        super().__init__()
+class DeadlineHTTPHandler(OutageAwareHandler):
+    def __init__(self, deadline_seconds: float, **kwargs: Any):
+        super().__init__(**kwargs)
         self.deadline_seconds = deadline_seconds
         self._running_on: set[asyncio.Future] = set()
 
@@ -65,7 +67,8 @@ class DeadlineHTTPHandler(GraphQLHTTPHandler):
 
     async def create_json_response(self, request: Request, result: dict, success: bool) -> Response:
         if isinstance(result, _TimedOut):
-            return JSONResponse(result, HTTPStatus.SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
+            headers = {"Retry-After": self._retry_after}
+            return JSONResponse(result, HTTPStatus.SERVICE_UNAVAILABLE, headers=headers)
         return await super().create_json_response(request, result, success)
 
     async def extract_data_from_multipart_request(self, request: Request) -> Any:
