@@ -17,6 +17,7 @@ from handlers.common.problems import PROBLEM_BASE, install_problem_handlers, pro
 from handlers.common.request_limits import BodyLimits, RequestLimits
 from handlers.common.rest_auth import security_map
 from handlers.common.settings import REPO_ROOT
+from handlers.common.validation import VALIDATOR_MAP
 
 SPEC_DIR = REPO_ROOT / "contracts" / "openapi"
 
@@ -57,7 +58,10 @@ def create_app(settings: CinemaSettings | None = None, engine: AsyncEngine | Non
     security = security_map(TokenVerifier.from_settings(settings), audience="cinema")
     app = AsyncApp(__name__, specification_dir=SPEC_DIR, lifespan=lifespan, security_map=security)
     app.add_api(
-        "cinema.yaml", strict_validation=True, validate_responses=settings.environment != "production"
+        "cinema.yaml",
+        strict_validation=True,
+        validate_responses=settings.environment != "production",
+        validator_map=VALIDATOR_MAP,
     )
     install_problem_handlers(app)
     for error in UNAVAILABLE_ERRORS:
