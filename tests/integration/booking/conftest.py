@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.booking.app import _real_deps
 from handlers.booking.app import create_app as create_booking
 from handlers.booking.deps import SagaDeps
+from handlers.booking.models import Booking
 from handlers.booking.settings import BookingSettings
 from handlers.cinema import movies, showtimes, venues
 from handlers.cinema.app import create_app as create_cinema
@@ -28,6 +29,7 @@ from handlers.cinema.db import ensure_database, make_engine
 from handlers.cinema.grpc_server import start_server
 from handlers.cinema.migrate import migrate
 from handlers.cinema.settings import CinemaSettings
+from handlers.common.doc_lock import document_lock
 from handlers.common.signing import sign_token
 from handlers.notification.app import create_app as create_notification
 from handlers.notification.settings import NotificationSettings
@@ -36,6 +38,7 @@ from handlers.payment.settings import PaymentSettings
 
 VHOST = "booking_test"
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+SLOW_PROCESSOR_MS = 3000
 _names = count(1)
 
 
@@ -144,6 +147,27 @@ async def notification_worker(notification_settings) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
+async def slow_booking_url(amqp_url, booking_settings) -> AsyncIterator[str]:
+    """A booking service whose payment service's card processor takes SLOW_PROCESSOR_MS per call
+    (``PAYMENT_PROCESSOR_LATENCY_MS``; its timeout raised to 10 s), so a charge stays in flight.
+
+    Session-scoped like the others: beanie binds each model to the latest client, and closing
+    this one early would leave the session's services on a closed client."""
+    payment = PaymentSettings(
+        mongo_db="payments_booking_test",
+        amqp_url=amqp_url,
+        processor_latency_ms=SLOW_PROCESSOR_MS,
+        processor_timeout_seconds=10,
+        outbox_relay=False,
+        environment="test",
+    )
+    async for payment_url in serve(create_payment(payment)):
+        settings = booking_settings.model_copy(update={"payment_url": payment_url, "outbox_relay": False})
+        async for url in serve(create_booking(settings)):
+            yield url
+
+
+@pytest.fixture(scope="session")
 def booking_settings(amqp_url, cinema_url, cinema_grpc_port, payment_url) -> BookingSettings:
     return BookingSettings(
         mongo_db="bookings_booking_test",
@@ -214,6 +238,37 @@ def other_gql(booking_url) -> GraphQLClient:
 @pytest.fixture
 def anonymous_gql(booking_url) -> GraphQLClient:
     return GraphQLClient(booking_url, None)
+
+
+async def crash_into(booking_id: str, **fields) -> None:
+    """Leave the booking as a crash would have (under the lock the relay's ``$pull`` also takes)."""
+    async with document_lock(Booking, booking_id):
+        await Booking.get_pymongo_collection().update_one({"_id": booking_id}, {"$set": fields})
+
+
+@pytest.fixture
+def start_showtime(cinema_engine) -> Callable[[str], Awaitable[None]]:
+    """``await start_showtime(id)``: the showtime started a minute ago (cinema and its bookings agree)."""
+
+    async def started(showtime_id: str) -> None:
+        async with cinema_engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "UPDATE showtimes SET starts_at = now() - interval '1 minute', "
+                "ends_at = now() + interval '89 minutes' WHERE id = $1",
+                (int(showtime_id),),
+            )
+        for booking in await Booking.find({"showtime_id": showtime_id}).to_list():
+            await crash_into(booking.id, starts_at=datetime.now(UTC) - timedelta(minutes=1))
+
+    return started
+
+
+async def until(predicate: Callable[[], Awaitable[bool]], within: float = 10.0) -> None:
+    """Wait for ``predicate()`` to hold, polling, for at most ``within`` seconds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not await predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.05)
 
 
 ShowtimeFactory = Callable[..., Awaitable[str]]

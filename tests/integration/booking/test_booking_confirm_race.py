@@ -9,48 +9,20 @@ full, every CONFIRMED booking is paid exactly once, and no seat is SOLD without 
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
-from handlers.booking.app import create_app as create_booking
 from handlers.booking.creation import create_booking as hold_seats
 from handlers.booking.models import Booking, now
 from handlers.booking.recovery import recover_bookings
-from handlers.payment.app import create_app as create_payment
-from handlers.payment.settings import PaymentSettings
-from tests.integration.booking.conftest import GraphQLClient, mint_token, serve
+from tests.integration.booking.conftest import SLOW_PROCESSOR_MS, GraphQLClient, mint_token, until
 from tests.integration.booking.invariants import money_and_seats
 from tests.integration.booking.queries import CONFIRM, SEAT_MAP
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-LATENCY_MS = 3000  # every processor call (its timeout raised to 10 s for this service)
 LONG_HOLD, SHORT_HOLD = 10, 2  # seconds: outlives the slowed charge / lapses while it runs
-
-
-@pytest.fixture(scope="session")
-async def slow_booking_url(amqp_url, booking_settings) -> AsyncIterator[str]:
-    """Lives as long as the session's services: beanie binds each model to the latest client."""
-    payment = PaymentSettings(
-        mongo_db="payments_booking_test",
-        amqp_url=amqp_url,
-        processor_latency_ms=LATENCY_MS,
-        processor_timeout_seconds=10,
-        outbox_relay=False,
-        environment="test",
-    )
-    async for payment_url in serve(create_payment(payment)):
-        settings = booking_settings.model_copy(update={"payment_url": payment_url, "outbox_relay": False})
-        async for url in serve(create_booking(settings)):
-            yield url
-
-
-async def until(predicate, within: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await predicate():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.05)
+assert SHORT_HOLD < SLOW_PROCESSOR_MS / 1000 < LONG_HOLD
 
 
 async def confirm_twice(client: GraphQLClient, booking_id: str) -> tuple[dict, dict]:

@@ -17,9 +17,9 @@ from handlers.booking.errors import BookingProblem, DependencyUnavailable
 from handlers.booking.models import Booking, Status
 from handlers.booking.recovery import recover_bookings
 from handlers.cinema.inventory_client import InventoryClient
-from handlers.common.doc_lock import document_lock
 from handlers.common.service_token import ServiceToken
 from handlers.payment.client import PaymentClient
+from tests.integration.booking.conftest import crash_into
 
 pytestmark = pytest.mark.integration
 SEAT_MAP = "query($s: ID!) { seatMap(showtimeId: $s) { seats { id state } } }"
@@ -32,12 +32,6 @@ async def states(gql, showtime_id: str) -> dict[str, str]:
 
 async def pending(deps: SagaDeps, user_id: str, showtime: str, seats: list[str], ttl: int = 600) -> Booking:
     return await create_booking(deps.inventory, deps.catalog, user_id, showtime, seats, uuid.uuid4().hex, ttl)
-
-
-async def crash_into(booking_id: str, **fields) -> None:
-    """Leave the booking as a crash would have (under the lock the relay's ``$pull`` also takes)."""
-    async with document_lock(Booking, booking_id):
-        await Booking.get_pymongo_collection().update_one({"_id": booking_id}, {"$set": fields})
 
 
 async def payments_of(deps: SagaDeps, booking: Booking):

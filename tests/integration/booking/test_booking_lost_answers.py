@@ -1,0 +1,122 @@
+"""A client that lost an answer calls again with the same booking (issue 12): no second charge or refund.
+
+confirmBooking again after CONFIRMED returns the booking; while the first confirmation's charge
+is in flight it answers IN_PROGRESS; after a confirmation cut off mid-charge (its process died,
+or payment did not answer) it looks the payment up and finishes with it. cancelBooking again
+returns the CANCELLED booking, and one cut off after its refund finishes without a second one.
+"""
+
+import asyncio
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from handlers.booking.adapters.payments import ClientPayments
+from handlers.booking.confirmation import confirm_booking
+from handlers.booking.creation import create_booking
+from handlers.booking.errors import DependencyUnavailable
+from handlers.booking.models import Booking, Status
+from handlers.common.service_token import ServiceToken
+from handlers.payment.client import PaymentClient
+from handlers.payment.models import Payment, Refund
+from tests.integration.booking.conftest import GraphQLClient, crash_into, mint_token, until
+from tests.integration.booking.queries import CANCEL, CONFIRM
+
+pytestmark = pytest.mark.integration
+
+
+async def pending(saga_deps, user_id: str, showtime: str, seats: list[str]) -> Booking:
+    return await create_booking(
+        saga_deps.inventory, saga_deps.catalog, user_id, showtime, seats, uuid.uuid4().hex, 600
+    )
+
+
+async def charges(booking_id: str) -> list[Payment]:
+    return await Payment.find({"booking_id": booking_id}).to_list()
+
+
+async def test_confirm_again_after_confirmed_returns_the_booking(gql, saga_deps, make_showtime, user_id):
+    booking = await pending(saga_deps, user_id, await make_showtime(), ["A-1"])
+    first = (await gql(CONFIRM, b=booking.id, t="tok_visa_success"))["data"]["confirmBooking"]
+    again = (await gql(CONFIRM, b=booking.id, t="tok_mastercard_success"))["data"]["confirmBooking"]
+    assert again == first and again["booking"]["status"] == "CONFIRMED"
+    assert [payment.id for payment in await charges(booking.id)] == [first["booking"]["paymentId"]]
+
+
+async def test_confirm_again_while_the_charge_is_in_flight_is_in_progress(
+    saga_deps, slow_booking_url, make_showtime, user_id
+):
+    gql = GraphQLClient(slow_booking_url, mint_token(user_id))
+    booking = await pending(saga_deps, user_id, await make_showtime(), ["A-2"])
+    first = asyncio.create_task(gql(CONFIRM, b=booking.id, t="tok_visa_success"))
+
+    async def charging() -> bool:
+        return (await Booking.get(booking.id)).status == "CONFIRMING"
+
+    await until(charging)
+    again = (await gql(CONFIRM, b=booking.id, t="tok_visa_success"))["data"]["confirmBooking"]
+    assert (again["error"]["code"], again["booking"]["status"]) == ("IN_PROGRESS", "CONFIRMING")
+    assert (await first)["data"]["confirmBooking"]["booking"]["status"] == "CONFIRMED"
+    assert len(await charges(booking.id)) == 1
+
+
+async def test_confirm_again_after_a_crash_mid_charge_resumes_with_the_charge_made(
+    gql, saga_deps, make_showtime, user_id
+):
+    booking = await pending(saga_deps, user_id, await make_showtime(), ["A-3", "A-4"])
+    # the process charged, then died before recording the payment or selling the seats
+    charged = await saga_deps.payments.charge(
+        booking.id, booking.user_id, booking.amount, booking.currency, "tok_visa_success"
+    )
+    lease = datetime.now(UTC) + timedelta(minutes=1)
+    await crash_into(booking.id, status="CONFIRMING", lease_until=lease)
+
+    held = (await gql(CONFIRM, b=booking.id, t="tok_mastercard_success"))["data"]["confirmBooking"]
+    assert held["error"]["code"] == "IN_PROGRESS"  # the dead process's lease has not run out yet
+    await crash_into(booking.id, lease_until=datetime.now(UTC) - timedelta(seconds=1))
+    resumed = (await gql(CONFIRM, b=booking.id, t="tok_mastercard_success"))["data"]["confirmBooking"]
+
+    assert resumed["error"] is None, resumed
+    assert (resumed["booking"]["status"], resumed["booking"]["paymentId"]) == (
+        "CONFIRMED",
+        charged.payment_id,
+    )
+    assert [payment.id for payment in await charges(booking.id)] == [charged.payment_id]
+
+
+async def test_confirm_again_after_payment_did_not_answer_resumes_at_once(
+    gql, saga_deps, booking_settings, make_showtime, user_id
+):
+    booking = await pending(saga_deps, user_id, await make_showtime(), ["A-5"])
+    token = ServiceToken(booking_settings, "booking", audience="payment")
+    async with PaymentClient("http://127.0.0.1:9", timeout=0.5) as dead:
+        with pytest.raises(DependencyUnavailable):
+            await confirm_booking(
+                replace(saga_deps, payments=ClientPayments(dead, token)), booking, "tok_visa_success"
+            )
+    stored = await Booking.get(booking.id)
+    assert (
+        stored.status == Status.CONFIRMING and stored.lease_until is None
+    )  # outcome unknown, lease given up
+
+    again = (await gql(CONFIRM, b=booking.id, t="tok_visa_success"))["data"]["confirmBooking"]
+    assert again["error"] is None and again["booking"]["status"] == "CONFIRMED", again
+    assert len(await charges(booking.id)) == 1
+
+
+async def test_cancel_again_never_refunds_twice(gql, saga_deps, make_showtime, user_id):
+    booking = await pending(saga_deps, user_id, await make_showtime(), ["B-1"])
+    confirmed = await confirm_booking(saga_deps, booking, "tok_visa_success")
+    # cut off after the refund, before it was recorded
+    await saga_deps.payments.refund(confirmed.payment_id)
+    await crash_into(booking.id, status="CANCELLING")
+
+    first = (await gql(CANCEL, b=booking.id))["data"]["cancelBooking"]
+    again = (await gql(CANCEL, b=booking.id))["data"]["cancelBooking"]
+
+    assert first["error"] is None and first["booking"]["status"] == "CANCELLED"
+    assert again == first
+    refunds = await Refund.find({"payment_id": confirmed.payment_id}).to_list()
+    assert [refund.amount for refund in refunds] == [booking.amount]
