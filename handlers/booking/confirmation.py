@@ -11,9 +11,10 @@ PENDING -> CONFIRMING (charge in flight, payment id recorded once known) -> CONF
   started the charge; once it gave the lease up (its outcome was unknown) or the lease ran out
   (its process died), the next ``confirmBooking`` or the recovery sweep takes it, looks the
   payment up and only then charges. Anyone else gets IN_PROGRESS and changes nothing.
-- The charge's Idempotency-Key is the booking id, so no booking is charged twice; a charge with
-  another card while an earlier one stands (``ChargeInProgress``) settles with the earlier one's
-  outcome, or answers IN_PROGRESS while that is not known yet.
+- The charge's Idempotency-Key is the booking id, so no booking is charged twice. A charge that
+  payment refuses or that reuses the key (another card while an earlier charge stands) first looks
+  the payment up and settles with the earlier charge it finds; with none, a refusal ends
+  PAYMENT_FAILED (nothing was charged) and a reused key answers IN_PROGRESS.
 """
 
 from datetime import timedelta
@@ -97,15 +98,15 @@ async def _charge(deps: SagaDeps, booking: Booking, payment_token: str) -> Payme
         return await deps.payments.charge(
             booking.id, booking.user_id, booking.amount, booking.currency, payment_token
         )
-    except ChargeRefused as exc:
-        message = f"The payment service refused the payment ({exc}); nothing was charged."
-        raise await _fail(deps, booking, f"charge refused: {exc}", message) from exc
-    except ChargeInProgress as exc:  # an earlier charge under this booking's key stands
+    except (ChargeRefused, ChargeInProgress) as exc:  # nothing new charged; an earlier charge may stand
         earlier = await deps.payments.find_for_booking(booking.id)
         if earlier is not None:
             return earlier
-        await _give_up(booking, "an earlier charge is still running")
-        raise in_progress(booking) from exc
+        if isinstance(exc, ChargeInProgress):
+            await _give_up(booking, "an earlier charge is still running")
+            raise in_progress(booking) from exc
+        message = f"The payment service refused the payment ({exc}); nothing was charged."
+        raise await _fail(deps, booking, f"charge refused: {exc}", message) from exc
 
 
 async def drive(deps: SagaDeps, booking: Booking, payment_token: str | None, resumed: bool) -> Booking:
