@@ -32,7 +32,12 @@ SERVICES = (
     ProcessSpec("booking", "handlers.booking", 8103, (("GraphiQL", "http://127.0.0.1:8103/graphql"),)),
     ProcessSpec("notification", "handlers.notification", 8105),
 )
-DOCS = ProcessSpec("docs", "mesh.docs", 8106, (("portal", "http://127.0.0.1:8106/docs"),))
+DOCS = ProcessSpec(
+    "docs",
+    "mesh.docs",
+    8106,
+    (("portal", "http://127.0.0.1:8106/docs"), ("via gateway", f"{GATEWAY_URL}/docs")),
+)
 GATEWAY = ProcessSpec("gateway", "mesh.gateway", 8000, (("gateway", GATEWAY_URL),))
 ALL = (*SERVICES, DOCS, GATEWAY)
 
