@@ -4,7 +4,6 @@ import logging
 import time
 import traceback
 from contextlib import asynccontextmanager
-from urllib.parse import quote
 
 import httpx
 import uvicorn
@@ -23,6 +22,7 @@ from mesh.gateway.proxy import forward
 from mesh.gateway.request_target import bad_path
 from mesh.gateway.router import Match, Router
 from mesh.gateway.settings import GatewaySettings
+from mesh.gateway.uri import escape, normalize
 
 UNROUTED = "(no route)"
 NO_ROUTE = "no Route matched with those values"
@@ -77,7 +77,9 @@ class Gateway:
         peer = request.client.host if request.client else "0.0.0.0"
         addresses = self.real_ip.addresses(peer, request.headers)
         refusal = bad_path(raw_path)
-        match = None if refusal else self.router.match(request.method, request.url.path, request.headers)
+        # Routed on the path as Kong's router normalises it (``%2F`` stays encoded, no dot segment).
+        routed = None if refusal else normalize(raw_path).decode("utf-8")
+        match = None if routed is None else self.router.match(request.method, routed, request.headers)
         exchange = Exchange(
             request=request,
             route=match.route if match else self.unrouted,
@@ -119,7 +121,7 @@ class Gateway:
                     return response
             if match.route.service is None:
                 return kong_error(503, "no Service found with those values")
-            return await forward(self.client, exchange, _upstream_path(exchange.request, match))
+            return await forward(self.client, exchange, escape(match.upstream_path.encode("utf-8")))
         except Exception as exc:  # Kong's answer to a failing plugin; the message may quote the request
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             logger.error(
@@ -135,13 +137,6 @@ class Gateway:
 def _correlation_id(exchange: Exchange) -> str:
     plugin = exchange.route.plugins.get("correlation-id")
     return exchange.upstream_headers.get(plugin.config["header_name"], "-") if plugin else "-"
-
-
-def _upstream_path(request: Request, match: Match) -> str:
-    """The path as the client encoded it (``%2F`` stays ``%2F``) unless strip_path rewrote it."""
-    if match.route.strip_path:
-        return quote(match.upstream_path, safe="/:@!$&'()*+,;=-._~")
-    return request.scope.get("raw_path", b"").decode("latin-1") or quote(match.upstream_path)
 
 
 def create_app(settings: GatewaySettings | None = None) -> Starlette:

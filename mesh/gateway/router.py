@@ -7,6 +7,9 @@ paths each count one), then more header names, then regex paths before prefix pa
 the path, as in Kong 3. A header value starting with ``~*`` is a regex searched in the lower-cased
 header value, any other value must equal it ignoring case; one matching value of any of the
 request's lines for that header is enough (``any(lower(http.headers.<name>))``).
+
+``match`` takes the path as Kong's router does, normalised (``mesh.gateway.uri.normalize``); with
+strip_path, what follows the matched part loses a leading ``./`` or ``../`` (``sanitize_uri_postfix``).
 """
 
 import re
@@ -85,7 +88,7 @@ class Router:
             matched = self._matched_part(candidate, path)
             if matched is None:
                 continue
-            rest = path[len(matched) :] if route.strip_path else path
+            rest = _sanitize_postfix(path[len(matched) :]) if route.strip_path else path
             return Match(route, rest if rest.startswith("/") else "/" + rest)
         return None
 
@@ -95,3 +98,12 @@ class Router:
             found = candidate.pattern.match(path)
             return found.group(0) if found else None
         return candidate.prefix if path.startswith(candidate.prefix or "/") else None
+
+
+def _sanitize_postfix(postfix: str) -> str:
+    if postfix in (".", ".."):
+        return ""
+    for dots in ("./", "../"):
+        if postfix.startswith(dots):
+            return postfix[len(dots) :]
+    return postfix

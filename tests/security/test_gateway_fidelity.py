@@ -18,7 +18,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from redis import Redis
 
 from handlers.common.keys import ensure_dev_keys, load_signing_key
+from mesh.gateway.declarative import load
+from mesh.gateway.model import Route
+from mesh.gateway.router import Router
 from tests.integration.gateway.harness import (
+    REPO,
     TEST_REDIS,
     Upstream,
     closed_port,
@@ -38,7 +42,6 @@ API_HEADERS = {
     "referrer-policy": "no-referrer",
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 }
-LOGIN_LIMIT_PER_MINUTE = 20
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +49,18 @@ def keys_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("jwt")
     ensure_dev_keys(path)
     return path
+
+
+@pytest.fixture(scope="module")
+def login_route(keys_dir) -> Route:
+    """The route kong.yml gives ``POST /auth/token`` (its name and per-IP limit come from user.yaml)."""
+    match = Router(load(REPO / "kong" / "kong.yml", keys_dir).routes).match("POST", "/auth/token")
+    assert match is not None and "rate-limiting" in match.route.plugins
+    return match.route
+
+
+def login_limit(route: Route) -> int:
+    return route.plugins["rate-limiting"].config["minute"]
 
 
 @pytest.fixture(scope="module")
@@ -87,11 +102,11 @@ def fresh_ip_client(base_url: str, address: str | None = None) -> httpx.Client:
     return httpx.Client(base_url=base_url, transport=transport, timeout=10)
 
 
-def test_spoofed_forwarding_headers_never_escape_the_per_ip_login_limit(gateway, upstream):
+def test_spoofed_forwarding_headers_never_escape_the_per_ip_login_limit(gateway, upstream, login_route):
     """From 127.0.0.1, as measured: a front server that trusts loopback proxies must not be in play."""
-    marker, peer = uuid.uuid4().hex, "127.0.0.1"
+    marker, peer, limit = uuid.uuid4().hex, "127.0.0.1", login_limit(login_route)
     counters = Redis.from_url(TEST_REDIS)
-    for key in counters.scan_iter(f"ratelimit:user-login:*:{peer}:*"):
+    for key in counters.scan_iter(f"ratelimit:{login_route.name}:*:{peer}:*"):
         counters.delete(key)
     with fresh_ip_client(gateway, peer) as client:
         statuses = []
@@ -108,12 +123,12 @@ def test_spoofed_forwarding_headers_never_escape_the_per_ip_login_limit(gateway,
                 },
             )
             statuses.append(response.status_code)
-    assert 429 not in statuses[:LOGIN_LIMIT_PER_MINUTE], statuses
-    assert statuses[LOGIN_LIMIT_PER_MINUTE:] == [429] * (25 - LOGIN_LIMIT_PER_MINUTE), statuses
+    assert 429 not in statuses[:limit], statuses
+    assert statuses[limit:] == [429] * (25 - limit), statuses
     reached = [
         r for r in upstream.reached("POST", "/auth/token") if r["headers"].get("x-test-marker") == marker
     ]
-    assert len(reached) == LOGIN_LIMIT_PER_MINUTE, "only the attempts under the limit reached the service"
+    assert len(reached) == limit, "only the attempts under the limit reached the service"
     for request in reached:
         headers = request["header_list"]
         assert [v for k, v in headers if k == "x-real-ip"] == [peer], "the service sees the real client"
@@ -142,6 +157,29 @@ def test_malformed_percent_encoding_is_a_400_that_reaches_no_service(gateway, up
     assert headers["x-content-type-options"] == "nosniff"
     assert len(upstream.seen) == before, upstream.seen[before:]
     assert httpx.get(f"{gateway}/movies").status_code == 200, "the gateway still serves"
+
+
+DOT_SEGMENT_TARGETS = [
+    ("/docs/../payments/p-1", "/payments/p-1"),
+    ("/docs/%2e%2e/payments/p-1", "/payments/p-1"),
+    ("/docs/./%2E%2E/users/me", "/users/me"),
+    ("/graphql/../users/me", "/users/me"),
+]
+
+
+@pytest.mark.parametrize(("target", "normalised"), DOT_SEGMENT_TARGETS)
+def test_a_dot_segment_path_gets_the_route_and_auth_of_its_normalised_form(
+    gateway, upstream, keys_dir, target, normalised
+):
+    """Kong's router matches the normalised path: a public route's prefix carries nothing past a jwt."""
+    before = len(upstream.seen)
+    status, _, body = raw_request(gateway, "GET", target, {"Accept": "application/json"})
+    assert status == 401, (target, status, body)
+    assert httpx.Response(401, content=body).json() == {"message": "Unauthorized"}
+    assert len(upstream.seen) == before, upstream.seen[before:]
+    status, _, body = raw_request(gateway, "GET", target, {"Authorization": f"Bearer {token(keys_dir)}"})
+    assert status == 200, (target, status, body)
+    assert [r["raw_path"] for r in upstream.seen[before:]] == [normalised], "the service sees no dot segment"
 
 
 def test_tokens_never_reach_a_gateway_log_line(gateway, dead_gateway, keys_dir, caplog):
@@ -173,7 +211,7 @@ def _assert_api_headers(response: httpx.Response, what: str) -> None:
         assert response.headers.get(name) == value, (what, name, dict(response.headers))
 
 
-def test_security_headers_on_every_kind_of_response(gateway, dead_gateway, keys_dir):
+def test_security_headers_on_every_kind_of_response(gateway, dead_gateway, login_route):
     responses = {
         "200 proxied": httpx.get(f"{gateway}/movies"),
         "200 gateway health": httpx.get(f"{gateway}/health"),
@@ -183,7 +221,7 @@ def test_security_headers_on_every_kind_of_response(gateway, dead_gateway, keys_
         "502 dead upstream": httpx.get(f"{dead_gateway}/movies"),
     }
     with fresh_ip_client(gateway) as client:
-        for _ in range(LOGIN_LIMIT_PER_MINUTE):
+        for _ in range(login_limit(login_route)):
             client.post("/auth/token", json={})
         responses["429 limit"] = client.post("/auth/token", json={})
     expected = {"200 proxied": 200, "200 gateway health": 200, "401 jwt": 401, "404 no route": 404}

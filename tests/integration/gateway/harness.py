@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import uvicorn
+import yaml
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
@@ -28,7 +29,6 @@ from mesh.gateway.settings import GatewaySettings
 
 REPO = Path(__file__).resolve().parents[3]
 TEST_REDIS = "redis://127.0.0.1:6379/15"
-SERVICES = ("user-service", "cinema-service", "booking-service", "payment-service")
 
 
 @dataclass
@@ -101,10 +101,13 @@ def serve(app, name: str = "test-server", settings: GatewaySettings | None = Non
 def gateway_settings(
     keys_dir: Path, upstream: str, kong_config: Path | None = None, **extra
 ) -> GatewaySettings:
+    """A gateway on ``kong_config`` (default: the real kong.yml) with every service at ``upstream``."""
+    kong_config = kong_config or REPO / "kong" / "kong.yml"
+    services = yaml.safe_load(kong_config.read_text()).get("services") or []
     return GatewaySettings(
-        kong_config=kong_config or REPO / "kong" / "kong.yml",
+        kong_config=kong_config,
         jwt_keys_dir=keys_dir,
-        upstreams={name: upstream for name in SERVICES},
+        upstreams={service["name"]: upstream for service in services},
         redis_url=TEST_REDIS,
         **extra,
     )

@@ -14,9 +14,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from handlers.common.keys import load_signing_key
+from mesh.gateway.openapi2kong.contract import Access, operations
+from mesh.gateway.openapi2kong.document import PARAMETER
+
+from .harness import REPO
 
 pytestmark = pytest.mark.integration
 ISSUER = "cinemesh-user-service"
+CINEMA = "contracts/openapi/cinema.yaml"
 
 
 def token(keys_dir, **overrides) -> str:
@@ -54,9 +59,17 @@ def test_public_route_keeps_path_query_and_adds_forwarding_headers(gateway_url):
     assert response.headers["ratelimit-limit"] == "3000"
 
 
-def test_encoded_path_reaches_upstream_as_sent(gateway_url):
-    echoed = httpx.get(f"{gateway_url}/movies/a%2Fb%20c").json()
-    assert echoed["raw_path"] == "/movies/a%2Fb%20c"
+def test_encoded_path_reaches_upstream_as_kong_normalises_it(gateway_url):
+    """Matched and forwarded normalised: reserved escapes kept (upper case), the rest decoded, re-escaped."""
+    for sent, forwarded in [
+        ("/showtimes/a%2Fb%20c/seats", "/showtimes/a%2Fb%20c/seats"),
+        ("/showtimes/a%2fb/seats", "/showtimes/a%2Fb/seats"),
+        ("/showtimes/%41%2Db/seats", "/showtimes/A-b/seats"),
+        ("/showtimes/%C3%A9t%C3%A9/seats", "/showtimes/%C3%A9t%C3%A9/seats"),
+    ]:
+        response = httpx.get(f"{gateway_url}{sent}")
+        assert response.status_code == 200, (sent, response.text)
+        assert response.json()["raw_path"] == forwarded, sent
 
 
 def test_client_correlation_id_is_kept(gateway_url):
@@ -176,12 +189,19 @@ def test_a_token_in_the_query_string_is_not_a_credential(gateway_url, keys_dir):
     assert graphql.json()["headers"]["x-anonymous-consumer"] == "true"
 
 
-def test_catalog_writes_need_a_token(gateway_url, keys_dir):
-    for method in ("POST", "PATCH"):
-        for path in ("/cinemas", "/halls", "/movies/m1", "/showtimes"):
-            assert httpx.request(method, f"{gateway_url}{path}", json={}).status_code == 401
-            ok = httpx.request(method, f"{gateway_url}{path}", json={}, headers=bearer(token(keys_dir)))
-            assert ok.status_code == 200, (method, path)
+def test_catalog_writes_need_a_token(gateway_url, upstream, keys_dir):
+    """Every cinema.yaml operation whose security asks for a user token: 401 without one, reached with one."""
+    writes = [op for op in operations(REPO, CINEMA) if op.access is Access.USER]
+    assert {op.method for op in writes} == {"POST", "PATCH"}, writes
+    for op in writes:
+        path = PARAMETER.sub("x1", op.path)
+        before = len(upstream.seen)
+        refused = httpx.request(op.method, f"{gateway_url}{path}", json={})
+        assert refused.status_code == 401, (op, refused.text)
+        assert len(upstream.seen) == before, op
+        ok = httpx.request(op.method, f"{gateway_url}{path}", json={}, headers=bearer(token(keys_dir)))
+        assert ok.status_code == 200, (op, ok.text)
+        assert (ok.json()["method"], ok.json()["raw_path"]) == (op.method, path)
 
 
 def test_login_is_rate_limited_per_ip_with_retry_after(gateway_url):

@@ -51,6 +51,13 @@ def test_strip_path_removes_the_matched_part():
     assert router.match("GET", "/v2/x").upstream_path == "/x"
 
 
+def test_strip_path_drops_a_leading_dot_segment_of_the_rest_as_kong():
+    router = Router([route("strip", ["/api"], strip=True)])
+    assert router.match("GET", "/api../x").upstream_path == "/x"
+    assert router.match("GET", "/api./x").upstream_path == "/x"
+    assert router.match("GET", "/api..").upstream_path == "/"
+
+
 def test_no_match_is_none():
     assert Router([route("a", ["/a"], ["GET"])]).match("DELETE", "/a") is None
 
