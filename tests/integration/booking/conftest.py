@@ -168,6 +168,16 @@ async def slow_booking_url(amqp_url, booking_settings) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
+async def payment_down_booking_url(booking_settings) -> AsyncIterator[str]:
+    """A booking service whose payment service does not answer (the discard port refuses)."""
+    settings = booking_settings.model_copy(
+        update={"payment_url": "http://127.0.0.1:9", "http_timeout_seconds": 0.5, "outbox_relay": False}
+    )
+    async for url in serve(create_booking(settings)):
+        yield url
+
+
+@pytest.fixture(scope="session")
 def booking_settings(amqp_url, cinema_url, cinema_grpc_port, payment_url) -> BookingSettings:
     return BookingSettings(
         mongo_db="bookings_booking_test",

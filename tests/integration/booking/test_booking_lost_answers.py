@@ -8,18 +8,14 @@ returns the CANCELLED booking, and one cut off after its refund finishes without
 
 import asyncio
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
-from handlers.booking.adapters.payments import ClientPayments
 from handlers.booking.confirmation import confirm_booking
 from handlers.booking.creation import create_booking
-from handlers.booking.errors import DependencyUnavailable
 from handlers.booking.models import Booking, Status
-from handlers.common.service_token import ServiceToken
-from handlers.payment.client import PaymentClient
 from handlers.payment.models import Payment, Refund
 from tests.integration.booking.conftest import GraphQLClient, crash_into, mint_token, until
 from tests.integration.booking.queries import CANCEL, CONFIRM
@@ -86,16 +82,18 @@ async def test_confirm_again_after_a_crash_mid_charge_resumes_with_the_charge_ma
     assert [payment.id for payment in await charges(booking.id)] == [charged.payment_id]
 
 
-async def test_confirm_again_after_payment_did_not_answer_resumes_at_once(
-    gql, saga_deps, booking_settings, make_showtime, user_id
+async def test_payment_down_is_a_503_to_retry_and_the_retry_confirms_at_once(
+    gql, saga_deps, payment_down_booking_url, make_showtime, user_id
 ):
     booking = await pending(saga_deps, user_id, await make_showtime(), ["A-5"])
-    token = ServiceToken(booking_settings, "booking", audience="payment")
-    async with PaymentClient("http://127.0.0.1:9", timeout=0.5) as dead:
-        with pytest.raises(DependencyUnavailable):
-            await confirm_booking(
-                replace(saga_deps, payments=ClientPayments(dead, token)), booking, "tok_visa_success"
-            )
+    async with httpx.AsyncClient(timeout=30) as http:
+        down = await http.post(
+            f"{payment_down_booking_url}/graphql",
+            json={"query": CONFIRM, "variables": {"b": booking.id, "t": "tok_visa_success"}},
+            headers={"Authorization": f"Bearer {gql.token}"},
+        )
+    assert down.status_code == 503 and int(down.headers["retry-after"]) > 0, down.text
+    assert [error["extensions"]["code"] for error in down.json()["errors"]] == ["SERVICE_UNAVAILABLE"]
     stored = await Booking.get(booking.id)
     assert (
         stored.status == Status.CONFIRMING and stored.lease_until is None
