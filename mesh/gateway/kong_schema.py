@@ -6,6 +6,7 @@ plugin names (bundled plugins only) and their config keys (``kong_plugins``); ro
 one of methods/hosts/headers/paths, paths start with ``/`` or ``~`` and regexes compile); names
 unique per entity type; one plugin of a given name per scope; ``rsa_public_key`` for RS/ES/PS
 jwt secrets; route ``headers`` (header names, no ``host``, ``~*`` regexes compile).
+One rule is stricter than Kong: ``regex_priority`` must be within 0..4095 (``_regex_priority``).
 ``validate`` returns every problem, each naming the entity it is about.
 """
 
@@ -67,6 +68,24 @@ def _headers(value: Any) -> list[str]:
     return problems
 
 
+# Kong 3's schema takes any integer, but its default router (traditional_compatible) builds the route's
+# unsigned 64-bit priority with ``lshift_uint64(regex_priority, 19)`` (router/transform.lua
+# get_priority), a 32-bit shift for a Lua number: below 0, or from 4096 up, the top bits come out set
+# and the route outranks every other one (8192 wraps to 0). Checked by running get_priority in LuaJIT.
+REGEX_PRIORITY_MAX = 4095
+
+
+def _regex_priority(value: Any) -> list[str]:
+    if problems := number(integer=True)(value):
+        return problems
+    if not 0 <= value <= REGEX_PRIORITY_MAX:
+        return [
+            f"{value} is outside 0..{REGEX_PRIORITY_MAX}: Kong 3 accepts it, but its router shifts it "
+            "(32 bits) into the route's priority, where the route would outrank every route or wrap around"
+        ]
+    return []
+
+
 def _path(value: Any) -> list[str]:
     if not isinstance(value, str) or not value.startswith(("/", "~")):
         return [f"{value!r}: a path must start with / (prefix) or ~ (regex)"]
@@ -102,7 +121,7 @@ ROUTE = Record(
         "https_redirect_status_code": lambda v: (
             [] if v in (426, 301, 302, 307, 308) else [f"{v!r}: bad code"]
         ),
-        "regex_priority": number(integer=True),
+        "regex_priority": _regex_priority,
         "strip_path": boolean(),
         "path_handling": string(one_of=("v0", "v1")),
         "preserve_host": boolean(),

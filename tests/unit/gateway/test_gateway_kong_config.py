@@ -102,6 +102,27 @@ def test_a_typo_fails(doc, mutate, expected):
     assert any(expected in p for p in problems), problems
 
 
+def _with_regex_priority(doc: dict, priority: int) -> dict:
+    changed = copy.deepcopy(doc)
+    _service(changed, "payment-service")["routes"][0]["regex_priority"] = priority
+    return changed
+
+
+@pytest.mark.parametrize("priority", [-1, -100, 4096, 8192])
+def test_a_regex_priority_that_would_outrank_every_route_in_kong_is_refused(doc, keys_dir, priority):
+    """Kong 3 takes it, then its router shifts it into an unsigned priority above every other route's."""
+    problems = validate(_with_regex_priority(doc, priority))
+    route = _service(doc, "payment-service")["routes"][0]["name"]
+    assert [p for p in problems if f"route {route!r}" in p and "regex_priority" in p], problems
+    with pytest.raises(ConfigError, match="outrank every route"):
+        build(_with_regex_priority(doc, priority), keys_dir)
+
+
+@pytest.mark.parametrize("priority", [0, 1, 4095])
+def test_a_regex_priority_within_kongs_range_passes(doc, priority):
+    assert validate(_with_regex_priority(doc, priority)) == []
+
+
 def test_global_plugins_are_the_required_set(doc):
     assert [p["name"] for p in doc["plugins"]] == [
         "correlation-id",
