@@ -25,33 +25,33 @@ LONG_HOLD, SHORT_HOLD = 10, 2  # seconds: outlives the slowed charge / lapses wh
 assert SHORT_HOLD < SLOW_PROCESSOR_MS / 1000 < LONG_HOLD
 
 
-async def confirm_twice(client: GraphQLClient, booking_id: str) -> tuple[dict, dict]:
-    """The first confirm, then, once its charge is in flight, a second one with another card."""
-    first = asyncio.create_task(client(CONFIRM, b=booking_id, t="tok_visa_success"))
+async def hold_and_confirm_twice(saga_deps, url: str, showtime: str, seat: str, ttl: int):
+    """Hold ``seat`` for ``ttl`` seconds and confirm at once; once that charge is in flight, confirm
+    again with another card. Returns (booking, first answer, second answer)."""
+    user = f"user-{uuid.uuid4().hex[:12]}"
+    client = GraphQLClient(url, mint_token(user))
+    booking = await hold_seats(
+        saga_deps.inventory, saga_deps.catalog, user, showtime, [seat], uuid.uuid4().hex, ttl
+    )
+    first = asyncio.create_task(client(CONFIRM, b=booking.id, t="tok_visa_success"))
 
     async def charging() -> bool:
-        return (await Booking.get(booking_id)).status == "CONFIRMING"
+        return (await Booking.get(booking.id)).status == "CONFIRMING"
 
     await until(charging)
-    second = await client(CONFIRM, b=booking_id, t="tok_mastercard_success")
-    return await first, second
+    second = await client(CONFIRM, b=booking.id, t="tok_mastercard_success")
+    return booking, await first, second
 
 
 async def test_a_second_card_while_the_first_charge_runs_never_leaves_a_charge_behind(
-    saga_deps, slow_booking_url, make_showtime
+    saga_deps, slow_booking_url, gql, make_showtime
 ):
     showtime = await make_showtime()
     plans = [("A-1", LONG_HOLD), ("A-2", LONG_HOLD), ("A-3", SHORT_HOLD), ("A-4", SHORT_HOLD)]
-    clients, bookings = [], []
-    for seat, ttl in plans:
-        user = f"user-{uuid.uuid4().hex[:12]}"
-        clients.append(GraphQLClient(slow_booking_url, mint_token(user)))
-        booking = await hold_seats(
-            saga_deps.inventory, saga_deps.catalog, user, showtime, [seat], uuid.uuid4().hex, ttl
-        )
-        bookings.append(booking)
-
-    answers = await asyncio.gather(*(confirm_twice(c, b.id) for c, b in zip(clients, bookings, strict=True)))
+    runs = await asyncio.gather(
+        *(hold_and_confirm_twice(saga_deps, slow_booking_url, showtime, seat, ttl) for seat, ttl in plans)
+    )
+    bookings = [booking for booking, _, _ in runs]
 
     async def lapsed() -> bool:
         return all(b.hold_expires_at < now() for b in bookings)
@@ -60,7 +60,7 @@ async def test_a_second_card_while_the_first_charge_runs_never_leaves_a_charge_b
     await recover_bookings(saga_deps, stale_after=timedelta(0))
 
     async def seat_states(showtime_id: str) -> dict[str, str]:
-        seats = (await clients[0](SEAT_MAP, s=showtime_id))["data"]["seatMap"]["seats"]
+        seats = (await gql(SEAT_MAP, s=showtime_id))["data"]["seatMap"]["seats"]
         return {seat["id"]: seat["state"] for seat in seats}
 
     assert await money_and_seats([showtime], seat_states) == []
@@ -69,8 +69,8 @@ async def test_a_second_card_while_the_first_charge_runs_never_leaves_a_charge_b
             first["data"]["confirmBooking"]["booking"]["status"],
             second["data"]["confirmBooking"]["error"]["code"],
         )
-        for first, second in answers
+        for _, first, second in runs
     ]
-    assert outcomes == [("CONFIRMED", "IN_PROGRESS")] * 2 + [("EXPIRED", "IN_PROGRESS")] * 2, answers
-    refunded = [await Booking.get(b.id) for b in bookings[2:]]
-    assert all(b.refund_id for b in refunded), [[(s.status, s.detail) for s in b.history] for b in refunded]
+    assert outcomes == [("CONFIRMED", "IN_PROGRESS")] * 2 + [("EXPIRED", "IN_PROGRESS")] * 2, runs
+    late = [await Booking.get(b.id) for b in bookings[2:]]  # charged after their hold lapsed
+    assert all(b.refund_id for b in late), [[(step.status, step.detail) for step in b.history] for b in late]
