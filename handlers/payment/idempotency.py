@@ -25,6 +25,13 @@ from pymongo.errors import DuplicateKeyError
 from handlers.common.problems import Conflict, ProblemError, Unprocessable
 from handlers.payment.models import IdempotencyRecord
 
+
+class KeyReused(Unprocessable):
+    """The key was used with another request body; the first request's outcome stands."""
+
+    slug = "idempotency-key-reused"
+
+
 Response = tuple[int, dict[str, Any]]
 POLL_SECONDS = 0.05
 
@@ -113,7 +120,7 @@ async def _stored_result(
         if record is None:
             return None
         if record.fingerprint != digest:
-            raise Unprocessable("This Idempotency-Key was already used with a different request.")
+            raise KeyReused("This Idempotency-Key was already used with a different request.")
         if record.state == "completed" and record.status_code is not None and record.response is not None:
             return Result(record.status_code, record.response, replayed=True)
         if record.created_at + lease < datetime.now(UTC):  # its process died: free the key

@@ -76,6 +76,7 @@ async def test_same_key_with_another_body_is_422(charge, alice):
     assert (await charge(alice, key=key)).status_code == 201
     other = await charge(alice, key=key, amount=1)
     assert other.status_code == 422 and "Idempotency-Key" in other.json()["detail"]
+    assert other.json()["type"] == "https://cinemesh.dev/problems/idempotency-key-reused"
 
 
 async def test_a_key_belongs_to_the_caller_not_to_the_customer(
