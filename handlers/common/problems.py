@@ -57,13 +57,22 @@ class Unprocessable(ProblemError):
 
 
 class ServiceUnavailable(ProblemError):
+    """Retryable: a dependency is down or an outcome is not known yet; answered with ``Retry-After``."""
+
     status, slug, title = 503, "service-unavailable", "Service Unavailable"
+
+
+RETRY_AFTER_SECONDS = 5
 
 
 def problem_response(
     status: int, title: str, detail: str, type_: str, **extensions: Any
 ) -> ConnexionResponse:
-    return problem(status=status, title=title, detail=detail, type=type_, ext=extensions or None)
+    """A problem+json response; a 503 tells the client when to retry (``Retry-After``)."""
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    return problem(
+        status=status, title=title, detail=detail, type=type_, headers=headers, ext=extensions or None
+    )
 
 
 def _domain_problem(_request: ConnexionRequest, exc: ProblemError) -> ConnexionResponse:

@@ -10,11 +10,13 @@ again with the same reference, which answers the first outcome instead of chargi
 insert is ``insert_once``, so a step a dead run already did is read back, not done twice.
 """
 
+from datetime import timedelta
+
 from generated.events.models import PaymentFailedData, PaymentSucceededData
 from generated.openapi.payment import PaymentRequest
-from handlers.common.problems import Unprocessable
+from handlers.common.problems import ServiceUnavailable, Unprocessable
 from handlers.payment.idempotency import Response
-from handlers.payment.models import ChargeIntent, Payment, TransactionLogEntry, insert_once
+from handlers.payment.models import ChargeIntent, Payment, TransactionLogEntry, insert_once, now
 from handlers.payment.processor import Outcome, SimulatedProcessor
 from handlers.payment.views import payment_views
 
@@ -28,11 +30,34 @@ async def charge(request: PaymentRequest, processor: SimulatedProcessor, resourc
             if not processor.knows(request.payment_token):
                 raise Unprocessable("The payment token is not known to the processor; nothing was charged.")
             intent = await insert_once(_intent(payment_id, request))
-        outcome = await processor.charge(intent.payment_token, reference=intent.id)
-        await insert_once(_log_entry(intent, outcome))
-        payment = await insert_once(_payment(intent, outcome))
+        payment = await _finish(intent, processor)
     [view] = await payment_views([payment])
     return 201, view
+
+
+async def settle_unfinished(booking_id: str, processor: SimulatedProcessor, lease_seconds: float) -> None:
+    """Before a booking's payments are read: no charge of it may be left without its outcome.
+
+    An intent whose request died after asking the processor would otherwise stay invisible (the
+    API shows a payment once its outcome is stored) and a reader would conclude "nothing was
+    charged". Past the idempotency lease its request is dead: finish it (the processor answers the
+    first outcome for the same reference). Within the lease it may still be running: 503, ask again.
+    """
+    abandoned_before = now() - timedelta(seconds=lease_seconds)
+    async for intent in ChargeIntent.find(ChargeIntent.booking_id == booking_id):
+        if await Payment.get(intent.id) is not None:
+            continue
+        if intent.created_at > abandoned_before:
+            raise ServiceUnavailable(
+                f"A charge for booking {booking_id} is still being processed; ask again shortly."
+            )
+        await _finish(intent, processor)
+
+
+async def _finish(intent: ChargeIntent, processor: SimulatedProcessor) -> Payment:
+    outcome = await processor.charge(intent.payment_token, reference=intent.id)
+    await insert_once(_log_entry(intent, outcome))
+    return await insert_once(_payment(intent, outcome))
 
 
 def _intent(payment_id: str, request: PaymentRequest) -> ChargeIntent:

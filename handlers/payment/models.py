@@ -55,7 +55,7 @@ class ChargeIntent(Document):
     """
 
     id: str
-    booking_id: str
+    booking_id: Annotated[str, Indexed()]  # a booking's unfinished charges are looked up before reading
     user_id: str
     amount: int
     currency: str

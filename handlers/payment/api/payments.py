@@ -25,7 +25,11 @@ async def create(body: dict, token_info: dict, settings: PaymentSettings, proces
     return replayable(result)
 
 
-async def search(token_info: dict, booking_id: str | None = None):
+async def search(
+    token_info: dict, settings: PaymentSettings, processor: SimulatedProcessor, booking_id: str | None = None
+):
+    if booking_id is not None:
+        await charges.settle_unfinished(booking_id, processor, settings.idempotency_lease_seconds)
     payments = await visible_payments(caller_from_token_info(token_info), booking_id)
     listing = PaymentList.model_validate({"items": await payment_views(payments)})
     return json_body(listing.model_dump(mode="json"))

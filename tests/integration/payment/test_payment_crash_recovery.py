@@ -79,7 +79,7 @@ async def test_a_charge_whose_process_died_around_the_processor_call_is_charged_
     with pytest.raises(ProcessDied):
         await charge(alice, key=key)
     listed = await payment_api.get("/payments", params={"booking_id": booking_id}, headers=alice.headers)
-    assert listed.json()["items"] == []  # nothing is shown before its outcome is stored
+    assert listed.status_code == 503 and listed.headers["Retry-After"]  # its outcome is not known yet
     await abandon_claim(payment_db, key)
 
     retried = await charge(alice, key=key)
@@ -94,6 +94,29 @@ async def test_a_charge_whose_process_died_around_the_processor_call_is_charged_
     replay = await charge(alice, key=key)
     assert replay.json() == retried.json() and replay.headers["Idempotent-Replayed"] == "true"
     assert spy.done("charge") == {charged}
+
+
+async def test_reading_a_bookings_payments_finishes_a_charge_whose_process_died(
+    spy, charge, alice, booking_service, payment_api, payment_db, booking_id
+):
+    """Nobody retries the POST (the booking gave up on it): the lookup itself must not say 'nothing
+    was charged' while the processor did charge. It finishes the abandoned charge, once."""
+    spy.crash_at = ("charge", "after")
+    with pytest.raises(ProcessDied):
+        await charge(alice)
+    [charged] = spy.done("charge")
+    await payment_db["charge_intents"].update_one(
+        {"booking_id": booking_id}, {"$set": {"created_at": datetime.now(UTC) - timedelta(minutes=5)}}
+    )
+    for reader in (booking_service, alice.headers, booking_service):
+        listed = await payment_api.get("/payments", params={"booking_id": booking_id}, headers=reader)
+        assert listed.status_code == 200, listed.text
+        [payment] = listed.json()["items"]
+        assert (payment["status"], payment["amount"]) == ("succeeded", 2400)
+    assert spy.done("charge") == {charged}  # finished by asking again with the same reference
+    [stored] = await payment_db["payments"].find({"booking_id": booking_id}).to_list()
+    assert stored["processor_reference"] == charged
+    assert [event["type"] for event in stored["outbox"]] == ["payment.succeeded"]
 
 
 async def test_a_declined_charge_whose_process_died_stays_declined(
