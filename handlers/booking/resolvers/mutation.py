@@ -5,16 +5,17 @@ from ariadne import MutationType
 from handlers.booking import service
 from handlers.booking.errors import BookingProblem
 from handlers.booking.resolvers.auth import caller
+from handlers.booking.resolvers.types import BookingError, BookingPayload
 
 mutation = MutationType()
 
 
-async def _payload(step) -> dict:
+async def _payload(step) -> BookingPayload:
     try:
-        return {"booking": await step, "error": None}
+        return BookingPayload(booking=await step, error=None)
     except BookingProblem as problem:
-        error = {"code": problem.code, "message": problem.message, "seat_ids": problem.seat_ids}
-        return {"booking": problem.booking, "error": error}
+        error = BookingError(code=problem.code, message=problem.message, seat_ids=problem.seat_ids)
+        return BookingPayload(booking=problem.booking, error=error)
 
 
 @mutation.field("createBooking")

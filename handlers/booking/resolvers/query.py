@@ -8,6 +8,7 @@ from handlers.booking import service
 from handlers.booking.errors import BadUserInput, NotFound
 from handlers.booking.ports import UnknownShowtime
 from handlers.booking.resolvers.auth import caller
+from handlers.booking.resolvers.types import SeatMap
 
 query = QueryType()
 
@@ -41,7 +42,7 @@ async def resolve_seat_map(_obj, info, showtime_id):
         seats = await info.context["deps"].inventory.seat_map(showtime_id)
     except UnknownShowtime as exc:
         raise NotFound(f"Showtime {showtime_id} does not exist.") from exc
-    return {"showtime_id": showtime_id, "seats": seats}
+    return SeatMap(showtime_id=showtime_id, seats=seats)
 
 
 @query.field("booking")
