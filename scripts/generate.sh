@@ -4,6 +4,8 @@
 #   OpenAPI  contracts/openapi/<svc>.yaml      -> OUT/openapi/<svc>.py   (pydantic v2, datamodel-code-generator)
 #   AsyncAPI contracts/asyncapi/events.yaml    -> OUT/events/models.py   (pydantic v2, via JSON Schema)
 #   Protobuf contracts/proto/**/*.proto        -> OUT/proto/...          (betterproto2 messages + grpclib stubs)
+#   GraphQL  contracts/graphql/booking.graphql + mesh/graphql/*.graphql -> OUT/graphql_client/ (typed async
+#            client, ariadne-codegen: fails naming the field when an operation does not match the SDL)
 #   every contract                             -> OUT/docs/...           (the docs portal's pages, mesh.docs.builder)
 #   Kong     kong/kong.base.yml + contracts/openapi/*.yaml -> KONG_YML (python -m mesh.gateway.openapi2kong)
 # Output is deterministic: pinned generators, no timestamps, stable order.
@@ -58,6 +60,45 @@ if ((${#protos[@]})); then
   done < <(find "$work/proto" -name '*.py' | sort)
   "$venv_bin/ruff" format --quiet --no-respect-gitignore --isolated "$work/proto"
 fi
+
+codegen_venv=$repo/.venv/tools/graphql-codegen
+graphql_codegen_venv() {  # makes or updates codegen_venv from pyproject's [dependency-groups] graphql-codegen
+  local pins
+  pins=$("$venv_bin/python" -c 'import sys, tomllib
+print(tomllib.loads(open(sys.argv[1]).read())["dependency-groups"]["graphql-codegen"])' "$repo/pyproject.toml")
+  mkdir -p "$(dirname "$codegen_venv")"
+  exec {lock}>"$codegen_venv.lock"
+  flock "$lock"
+  if [ "$(cat "$codegen_venv/.pins" 2>/dev/null)" != "$pins" ]; then
+    rm -rf "$codegen_venv"
+    "$venv_bin/python" -m venv --without-pip "$codegen_venv"
+    "$venv_bin/python" -m pip --python "$codegen_venv/bin/python" install -q \
+      --group "$repo/pyproject.toml:graphql-codegen"
+    printf '%s' "$pins" >"$codegen_venv/.pins"
+  fi
+  exec {lock}>&-
+}
+graphql_codegen_venv
+(cd "$repo" && "$codegen_venv/bin/python" - "$work" >/dev/null <<'PY'
+import sys
+import tomllib
+from pathlib import Path
+
+from ariadne_codegen.exceptions import InvalidOperationForSchema
+from ariadne_codegen.main import client
+
+config = tomllib.loads(Path("pyproject.toml").read_text())
+settings = config["tool"]["ariadne-codegen"]
+settings["target_package_path"] = sys.argv[1]
+try:
+    client(config)
+except InvalidOperationForSchema as error:
+    sys.exit(f"{settings['queries_path']}/ does not match {settings['schema_path']}:\n{error}")
+PY
+)
+while IFS= read -r file; do
+  { header "contracts/graphql/booking.graphql and mesh/graphql/"; cat "$file"; } >"$file.tmp" && mv "$file.tmp" "$file"
+done < <(find "$work/graphql_client" -name '*.py' | sort)
 
 (cd "$repo" && "$venv_bin/python" -m mesh.docs.builder "$work/docs")
 
