@@ -7,6 +7,7 @@ After the showtime starts nothing is cancelled (TOO_LATE_TO_CANCEL); a PENDING b
 no longer be confirmed either, expires then.
 """
 
+from generated.events.models import BookingCancelledData
 from handlers.booking.confirmation import in_progress
 from handlers.booking.deps import SagaDeps
 from handlers.booking.errors import BookingProblem
@@ -26,7 +27,7 @@ async def finish_cancellation(deps: SagaDeps, booking: Booking) -> Booking:
             payment_id = payment.payment_id
             refund_id = await deps.payments.refund(payment_id)
     await deps.inventory.release(booking.hold_id)
-    data = booking.event_data(refunded=bool(refund_id), payment_id=payment_id)
+    data = booking.event_data(BookingCancelledData, refunded=bool(refund_id), payment_id=payment_id)
     return await transition(
         booking,
         {Status.CANCELLING},

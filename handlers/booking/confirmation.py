@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from pymongo.errors import PyMongoError
 
+from generated.events.models import BookingConfirmedData
 from handlers.booking.deps import SagaDeps
 from handlers.booking.errors import BookingProblem, Conflict, DependencyUnavailable
 from handlers.booking.expiry import BOOKING_EXPIRED, close, closed
@@ -88,7 +89,7 @@ async def settle(deps: SagaDeps, booking: Booking, payment: Payment) -> Booking:
         await deps.inventory.confirm(booking.hold_id, booking.id)
     except HoldLost:
         await close(deps, booking, closed(booking) or BOOKING_EXPIRED, payment)
-    event = ("booking.confirmed", booking.event_data(payment_id=payment.payment_id))
+    event = ("booking.confirmed", booking.event_data(BookingConfirmedData, payment_id=payment.payment_id))
     sold = {Status.CONFIRMING}
     return await transition(booking, sold, Status.CONFIRMED, "seats sold", event, lease_until=None)
 

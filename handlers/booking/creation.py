@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
+from generated.events.models import BookingCreatedData
 from handlers.booking.errors import BadUserInput, BookingProblem, Conflict, DependencyUnavailable
 from handlers.booking.expiry import SHOWTIME_STARTED
 from handlers.booking.models import Booking, Status, Step, now
@@ -91,7 +92,8 @@ async def create_booking(
         starts_at=starts_at,
     )
     booking.history.append(Step(status=Status.PENDING, at=booking.created_at, detail="seats held"))
-    booking.record_event("booking.created", booking.event_data(expires_at=held.held_until.isoformat()))
+    created = booking.event_data(BookingCreatedData, expires_at=held.held_until)
+    booking.record_event("booking.created", created)
     try:
         await booking.insert()
     except DuplicateKeyError:  # a concurrent retry with the same key won the race

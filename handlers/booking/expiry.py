@@ -8,6 +8,7 @@ ends EXPIRED, so no path that gives seats up ever leaves a charge behind.
 
 from typing import NoReturn
 
+from generated.events.models import BookingExpiredData
 from handlers.booking.deps import SagaDeps
 from handlers.booking.errors import BookingProblem
 from handlers.booking.models import Booking, Status, now
@@ -43,12 +44,13 @@ async def expire(deps: SagaDeps, booking: Booking, code: str, payment: Payment |
     refund_id = await deps.payments.refund(captured) if captured else None
     await deps.inventory.release(booking.hold_id)
     detail = f"{_REASONS[code]}; " + ("charge refunded, seats released" if captured else "seats released")
+    expired = booking.event_data(BookingExpiredData, refunded=bool(captured), payment_id=captured)
     return await transition(
         booking,
         {booking.status},
         Status.EXPIRED,
         detail,
-        ("booking.expired", booking.event_data(refunded=bool(captured), payment_id=captured)),
+        ("booking.expired", expired),
         payment_id=captured or booking.payment_id,
         refund_id=refund_id,
         lease_until=None,

@@ -3,12 +3,24 @@
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from beanie import Document
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, IndexModel
 
+from generated.events.models import (
+    BookingCancelledData,
+    BookingConfirmedData,
+    BookingCreatedData,
+    BookingExpiredData,
+    Money,
+)
 from handlers.common.outbox import OutboxMixin
+
+BookingEventData = TypeVar(
+    "BookingEventData", BookingCreatedData, BookingConfirmedData, BookingCancelledData, BookingExpiredData
+)
 
 
 class Status(StrEnum):
@@ -65,15 +77,16 @@ class Booking(OutboxMixin, Document):
             ),
         ]
 
-    def event_data(self, **extra: object) -> dict:
-        """The fields every ``booking.*`` event payload shares (contracts/asyncapi/events.yaml)."""
-        return {
-            "booking_id": self.id,
-            "user_id": self.user_id,
-            "showtime_id": self.showtime_id,
-            "seat_ids": self.seat_ids,
-            "total": {"amount": self.amount, "currency": self.currency},
-            "movie_title": self.movie_title,
-            "starts_at": self.starts_at.isoformat() if self.starts_at else None,
+    def event_data(self, model: type[BookingEventData], **extra: Any) -> BookingEventData:
+        """A ``booking.*`` event payload as its generated model (contracts/asyncapi/events.yaml): the
+        fields every one shares, read from the booking, and the event's own ``extra`` fields."""
+        return model(
+            booking_id=self.id,
+            user_id=self.user_id,
+            showtime_id=self.showtime_id,
+            seat_ids=self.seat_ids,
+            total=Money(amount=self.amount, currency=self.currency),
+            movie_title=self.movie_title,
+            starts_at=self.starts_at,
             **extra,
-        }
+        )

@@ -11,6 +11,7 @@ same write.
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from pymongo import ReturnDocument
 
 from handlers.booking.errors import Conflict
@@ -23,7 +24,7 @@ async def transition(
     expected: set[Status],
     to: Status,
     detail: str | None = None,
-    event: tuple[str, dict[str, Any]] | None = None,
+    event: tuple[str, BaseModel] | None = None,
     at: datetime | None = None,
     guard: dict[str, Any] | None = None,
     **fields: Any,

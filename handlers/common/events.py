@@ -7,24 +7,54 @@ per event type it handles, bound with that routing key and dead-lettering to the
 rejected message for inspection. ``declare_topology`` creates all of it idempotently, so
 the outbox relay can declare the queues before any consumer ever ran: an event published
 early is queued, not dropped.
+
+The event types are the contract's channels: ``EVENT_SCHEMAS`` is read from it at import, each
+type with the generated envelope model of its message, so a type the contract does not
+declare has no schema, no publisher and is refused by the outbox (``handlers.common.outbox``).
 """
 
+from pathlib import Path
+from typing import Any
+
+import yaml
 from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, RabbitPublisher, RabbitQueue
 from pydantic import BaseModel
 
 from generated.events import models as ev
+from handlers.common.settings import REPO_ROOT
 
 EXCHANGE_NAME = "cinemesh.events"
-EVENT_SCHEMAS: dict[str, type[BaseModel]] = {
-    "user.registered": ev.UserRegisteredEvent,
-    "booking.created": ev.BookingCreatedEvent,
-    "booking.confirmed": ev.BookingConfirmedEvent,
-    "booking.cancelled": ev.BookingCancelledEvent,
-    "booking.expired": ev.BookingExpiredEvent,
-    "payment.succeeded": ev.PaymentSucceededEvent,
-    "payment.failed": ev.PaymentFailedEvent,
-    "payment.refunded": ev.PaymentRefundedEvent,
-}
+CONTRACT = REPO_ROOT / "contracts" / "asyncapi" / "events.yaml"
+
+
+def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node``, or what its local ``$ref`` (``#/components/...``) points at."""
+    if "$ref" not in node:
+        return node
+    for part in node["$ref"].removeprefix("#/").split("/"):
+        document = document[part]
+    return _resolve(document, document) if "$ref" in document else document
+
+
+def event_schemas(contract: Path = CONTRACT) -> dict[str, type[BaseModel]]:
+    """Each channel of the AsyncAPI contract: its address (the event type, also the routing key) and
+    the generated envelope model of its one message's payload (``generated/events/models.py``)."""
+    document = yaml.safe_load(contract.read_text(encoding="utf-8"))
+    schemas: dict[str, type[BaseModel]] = {}
+    for name, channel in document["channels"].items():
+        messages = list(channel.get("messages", {}).values())
+        if len(messages) != 1:
+            raise ValueError(f"{contract.name}: channel {name} must carry exactly one message type")
+        payload = _resolve(document, messages[0])["payload"]
+        schema_name = payload["$ref"].rpartition("/")[2]
+        model = getattr(ev, schema_name, None)
+        if model is None:
+            raise ValueError(f"{contract.name}: {schema_name} is not in generated/events (make generate)")
+        schemas[channel.get("address", name)] = model
+    return schemas
+
+
+EVENT_SCHEMAS = event_schemas()
 EVENT_TYPES = tuple(EVENT_SCHEMAS)
 
 EVENTS_EXCHANGE = RabbitExchange(EXCHANGE_NAME, type=ExchangeType.TOPIC, durable=True)

@@ -6,13 +6,41 @@ change land in one MongoDB document write. ``outbox`` keeps every event the docu
 emitted (the AsyncAPI envelope); ``outbox_pending`` holds the ids not yet published.
 The relay publishes pending events with publisher confirms, then ``$pull``s their ids
 (FerretDB v1 has no positional ``$`` update, hence the separate id list).
+
+Only what the AsyncAPI contract declares is recorded: ``record_event`` refuses a type that is
+not one of its channels (``UndeclaredEvent``) and a payload its generated model refuses, or with a
+field it does not declare (``InvalidEvent``), naming the type and the fields. The relay checks
+again before publishing (``contract_checked``).
 """
 
 import uuid
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+
+from handlers.common.events import EVENT_SCHEMAS
+
+CONTRACT = "contracts/asyncapi/events.yaml"
+
+
+class EventContractError(ValueError):
+    """An event the AsyncAPI contract does not allow: a defect of its producer, never published."""
+
+
+class UndeclaredEvent(EventContractError):
+    def __init__(self, event_type: str):
+        declared = ", ".join(EVENT_SCHEMAS)
+        super().__init__(f"event type {event_type!r} is not declared in {CONTRACT} (declared: {declared})")
+        self.event_type = event_type
+
+
+class InvalidEvent(EventContractError):
+    def __init__(self, event_type: str, problems: list[str]):
+        model = EVENT_SCHEMAS[event_type].__name__
+        super().__init__(f"{event_type} event does not match {model} ({CONTRACT}): {'; '.join(problems)}")
+        self.event_type, self.problems = event_type, problems
 
 
 class OutboxEvent(BaseModel):
@@ -23,18 +51,49 @@ class OutboxEvent(BaseModel):
     data: dict[str, Any]
 
 
+def _undeclared(sent: Mapping[str, Any], model: BaseModel, path: str) -> Iterator[str]:
+    """Keys of ``sent`` that ``model`` (what the generated model made of it) does not declare."""
+    for key, value in sent.items():
+        if key not in type(model).model_fields:
+            yield f"{path}{key}: not declared"
+        elif isinstance(value, Mapping) and isinstance(nested := getattr(model, key), BaseModel):
+            yield from _undeclared(value, nested, f"{path}{key}.")
+
+
+def contract_checked(event: OutboxEvent) -> OutboxEvent:
+    """``event`` with its payload as the contract's model writes it; raises ``EventContractError``."""
+    schema = EVENT_SCHEMAS.get(event.type)
+    if schema is None:
+        raise UndeclaredEvent(event.type)
+    try:
+        envelope = schema.model_validate(event.model_dump(mode="json"))
+    except ValidationError as exc:
+        problems = [f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()]
+        raise InvalidEvent(event.type, problems) from exc
+    data = envelope.data  # type: ignore[attr-defined]
+    if undeclared := list(_undeclared(event.data, data, "data.")):
+        raise InvalidEvent(event.type, undeclared)
+    return event.model_copy(update={"data": data.model_dump(mode="json")})
+
+
 class OutboxMixin(BaseModel):
     outbox: list[OutboxEvent] = Field(default_factory=list)
     outbox_pending: list[str] = Field(default_factory=list)
 
-    def record_event(self, event_type: str, data: dict[str, Any], version: int = 1) -> OutboxEvent:
+    def record_event(
+        self, event_type: str, data: BaseModel | Mapping[str, Any], version: int = 1
+    ) -> OutboxEvent:
+        """Record an event of a type the contract declares, its payload ``data`` (best: the generated
+        model of that type's payload) checked against the contract."""
+        payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else dict(data)
         event = OutboxEvent(
             event_id=str(uuid.uuid4()),
             type=event_type,
             occurred_at=datetime.now(UTC),
             version=version,
-            data=data,
+            data=payload,
         )
+        event = contract_checked(event)
         self.outbox.append(event)
         self.outbox_pending.append(event.event_id)
         return event

@@ -12,6 +12,12 @@ publisher confirm; only then does it ``$pull`` the id (no positional ``$`` on Fe
 A crash between publish and ``$pull`` republishes the event on the next pass, so delivery
 is at-least-once and consumers de-duplicate on ``event_id``. While RabbitMQ is down the
 relay keeps retrying with backoff: events are delayed, never lost.
+
+Only events the AsyncAPI contract declares are published, each by its type's publisher. An
+event of an undeclared type, or whose payload its generated model refuses, is a defect of its
+producer (``record_event`` refuses both): the relay never publishes it, logs it as an error
+with the whole event and stops retrying it (it stays in the document's ``outbox``); the
+document's other events are published.
 """
 
 import asyncio
@@ -24,8 +30,8 @@ from beanie import Document
 from faststream.rabbit import RabbitBroker
 
 from handlers.common.doc_lock import document_lock
-from handlers.common.events import EVENTS_EXCHANGE, declare_topology, register_publishers
-from handlers.common.outbox import OutboxEvent
+from handlers.common.events import declare_topology, register_publishers
+from handlers.common.outbox import EventContractError, OutboxEvent, contract_checked
 
 logger = logging.getLogger(__name__)
 PENDING = {"outbox_pending.0": {"$exists": True}}
@@ -46,9 +52,6 @@ class OutboxRelay:
         self._max_backoff = max_backoff
         self._confirm_timeout = confirm_timeout
         self._publishers = register_publishers(broker)
-        self._undocumented = broker.publisher(
-            exchange=EVENTS_EXCHANGE, persist=True, mandatory=False, include_in_schema=False
-        )
         self._ready = False
 
     async def connect(self) -> None:
@@ -58,9 +61,12 @@ class OutboxRelay:
             self._ready = True
 
     async def publish(self, event: OutboxEvent) -> None:
-        """Publish one event and return once RabbitMQ confirmed it (raises otherwise)."""
-        publisher = self._publishers.get(event.type, self._undocumented)
-        await publisher.publish(
+        """Publish one event and return once RabbitMQ confirmed it (raises otherwise).
+
+        Raises ``EventContractError``, publishing nothing, for an event the contract does not allow.
+        """
+        event = contract_checked(event)
+        await self._publishers[event.type].publish(
             event.model_dump(mode="json"),
             routing_key=event.type,
             message_id=event.event_id,
@@ -77,10 +83,20 @@ class OutboxRelay:
             event = OutboxEvent.model_validate(entry)
             if event.event_id not in pending:
                 continue
-            await self.publish(event)
+            try:
+                await self.publish(event)
+                sent += 1
+            except EventContractError as exc:
+                logger.error(
+                    "outbox relay: NOT publishing event %s of %s %s, refused by the contract: %s; event: %s",
+                    event.event_id,
+                    model.__name__,
+                    raw["_id"],
+                    exc,
+                    event.model_dump_json(),
+                )
             pending.discard(event.event_id)
             await self._forget(model, raw["_id"], event.event_id)
-            sent += 1
         for orphan in pending:  # an id without a stored event can never be published
             await self._forget(model, raw["_id"], orphan)
         return sent

@@ -99,7 +99,7 @@ def _payment(intent: ChargeIntent, outcome: Outcome) -> Payment:
     return payment
 
 
-def _event(payment: Payment) -> tuple[str, dict]:
+def _event(payment: Payment) -> tuple[str, PaymentSucceededData | PaymentFailedData]:
     fields = {
         "payment_id": payment.id,
         "booking_id": payment.booking_id,
@@ -108,7 +108,5 @@ def _event(payment: Payment) -> tuple[str, dict]:
         "currency": payment.currency,
     }
     if payment.status == "succeeded":
-        return "payment.succeeded", PaymentSucceededData(**fields).model_dump(mode="json")
-    return "payment.failed", PaymentFailedData(**fields, reason=payment.failure_reason).model_dump(
-        mode="json"
-    )
+        return "payment.succeeded", PaymentSucceededData(**fields)
+    return "payment.failed", PaymentFailedData(**fields, reason=payment.failure_reason)

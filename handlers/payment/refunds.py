@@ -100,6 +100,6 @@ async def _mark_refunded(payment: Payment, refund_id: str, outcome: Outcome) -> 
                 amount=entry.amount,
                 currency=entry.currency,
             )
-            entry.record_event("payment.refunded", data.model_dump(mode="json"))
+            entry.record_event("payment.refunded", data)
             await entry.save()
     return entry

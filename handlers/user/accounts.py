@@ -34,7 +34,7 @@ async def register(
         role=role,
     )
     event = UserRegisteredData(user_id=user.id, email=email, full_name=user.name, phone=phone)
-    user.record_event("user.registered", event.model_dump(mode="json"))
+    user.record_event("user.registered", event)
     try:
         await user.insert()
     except DuplicateKeyError as exc:

@@ -1,10 +1,15 @@
 """The outbox relay against real RabbitMQ and MongoDB-wire: confirms, restart, outage."""
 
 import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from faststream.rabbit import RabbitBroker
 
+from generated.events.models import BookingCreatedData, Money
+from handlers.common.outbox import OutboxEvent
 from handlers.common.outbox_relay import OutboxRelay, running_outbox_relay
 
 pytestmark = pytest.mark.integration
@@ -29,10 +34,18 @@ async def drain(queue, expected: int, within: float = 20.0) -> list:
     return messages
 
 
+def created(name: str, index: int) -> BookingCreatedData:
+    total = Money(amount=1000 + index, currency="EUR")
+    expires_at = datetime.now(UTC) + timedelta(minutes=10)
+    return BookingCreatedData(
+        booking_id=name, user_id="u-1", showtime_id="5", seat_ids=["A-1"], total=total, expires_at=expires_at
+    )
+
+
 async def make_order(orders, name: str, events: int = 1):
     order = orders(name=name)
     for index in range(events):
-        order.record_event("booking.created", {"order": name, "index": index})
+        order.record_event("booking.created", created(name, index))
     await order.insert()
     return order
 
@@ -51,6 +64,36 @@ async def test_relay_publishes_persistent_confirmed_messages_then_forgets_them(a
     assert {m.routing_key for m in messages} == {"booking.created"}
     assert all(m.delivery_mode.value == 2 for m in messages)  # persistent
     assert (await orders.get(order.id)).outbox_pending == []
+
+
+async def test_an_undeclared_event_is_never_published_and_blocks_nothing(amqp_url, orders, tap, caplog):
+    """Written past ``record_event`` (which refuses it): the relay logs it as an error and drops it."""
+    order = orders(name="with-a-defect")
+    undeclared = OutboxEvent(
+        event_id=str(uuid.uuid4()), type="booking.exploded", occurred_at=datetime.now(UTC), data={}
+    )
+    order.outbox.append(undeclared)
+    order.outbox_pending.append(undeclared.event_id)
+    declared = order.record_event("booking.created", created("with-a-defect", 0))
+    await order.insert()
+    broker = RabbitBroker(amqp_url, logger=None)
+    relay = OutboxRelay(broker, [orders])
+    try:
+        with caplog.at_level(logging.ERROR, logger="handlers.common.outbox_relay"):
+            assert await relay.run_once() == 1
+    finally:
+        await broker.stop()
+    messages = await drain(tap, 2, within=2.0)
+    assert [(m.message_id, m.routing_key) for m in messages] == [(declared.event_id, "booking.created")]
+    [refusal] = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert undeclared.event_id in refusal.getMessage() and "'booking.exploded' is not declared" in (
+        refusal.getMessage()
+    )
+    stored = await orders.get(order.id)
+    assert stored.outbox_pending == [] and [e.event_id for e in stored.outbox] == [
+        undeclared.event_id,
+        declared.event_id,
+    ]
 
 
 async def test_a_restarted_relay_publishes_what_was_left(amqp_url, orders, tap):
