@@ -1,16 +1,35 @@
 """``make demo``: one booking through the gateway, printing every step."""
 
+import asyncio
 import json
 import uuid
 
 import httpx
+from pydantic import BaseModel
 
+from generated.graphql_client import BookingStatus, GraphQLClientError, GraphQLClientHttpError
 from mesh import journey
 
 
 def _show(step: str, detail: object = "") -> None:
+    if isinstance(detail, BaseModel):
+        detail = detail.model_dump(mode="json", by_alias=True)
     text = detail if isinstance(detail, str) else json.dumps(detail, indent=2, default=str)
     print(f"\n== {step}\n{text}".rstrip(), flush=True)
+
+
+async def _book(client: httpx.Client, token: str, showtime_id: int | str, seats: list[str]) -> str | None:
+    """Steps 5 to 7 (GraphQL): the id of the booking when it is CONFIRMED, else None."""
+    async with journey.booking_api(client, token) as api:
+        created = await journey.create_booking(api, showtime_id, seats)
+        _show("5. held them (GraphQL createBooking)", created)
+        if created.booking is None:
+            return None
+        confirmed = await journey.confirm_booking(api, created.booking.id)
+        _show(f"6. paid with {journey.SUCCESS_TOKEN} (GraphQL confirmBooking)", confirmed)
+        booking = await api.get_booking(id=created.booking.id)
+        _show("7. the confirmation (GraphQL booking)", booking)
+    return booking.id if booking and booking.status == BookingStatus.CONFIRMED else None
 
 
 def run_demo(gateway_url: str) -> int:
@@ -28,21 +47,17 @@ def run_demo(gateway_url: str) -> int:
             _show("3. picked a showtime (GET /showtimes)", showtime)
             seats = [seat["seat_id"] for seat in free[:2]]
             _show("4. two free seats (GET /showtimes/{id}/seats)", seats)
-            created = journey.create_booking(client, token, showtime["id"], seats)
-            _show("5. held them (GraphQL createBooking)", created)
-            if created["error"]:
-                return 1
-            booking_id = created["booking"]["id"]
-            confirmed = journey.confirm_booking(client, token, booking_id)
-            _show(f"6. paid with {journey.SUCCESS_TOKEN} (GraphQL confirmBooking)", confirmed)
-            _show("7. the confirmation (GraphQL booking)", journey.get_booking(client, token, booking_id))
-        except (journey.JourneyError, httpx.HTTPError) as exc:
-            _show("the demo stopped", str(exc))
+            booking_id = asyncio.run(_book(client, token, showtime["id"], seats))
+        except (journey.JourneyError, GraphQLClientError, httpx.HTTPError) as exc:
+            body = exc.response.text[:500] if isinstance(exc, GraphQLClientHttpError) else ""
+            _show("the demo stopped", f"{exc} {body}")
             return 1
+    if booking_id is None:
+        return 1
     notification = journey.find_notification(NotificationSettings().outbox_dir, booking_id)
     if notification is None:
         _show("8. notification", "no notification arrived within 20 s (is RabbitMQ up?)")
         return 1
     _show(f"8. the notification ({notification})", notification.read_text(encoding="utf-8"))
     _show("done", f"correlation id {correlation}: grep it in .run/mesh/*.log")
-    return 0 if confirmed["booking"] and confirmed["booking"]["status"] == "CONFIRMED" else 1
+    return 0

@@ -1,32 +1,24 @@
 """The booking journey through the gateway, step by step (used by ``make demo`` and the e2e tests).
 
-Each function is one public call: REST for accounts and catalog, GraphQL for bookings.
-``JourneyError`` carries the status and body of a call that did not go as the journey expects.
+Each function is one public call: REST for accounts and catalog (``httpx.Client``), GraphQL for
+bookings through the typed client ``booking_api`` gives (generated/graphql_client, from
+mesh/graphql/operations.graphql; it raises ``GraphQLClientError`` on an HTTP error or an ``errors`` answer).
+``JourneyError`` carries the status and body of a REST call that did not go as the journey expects.
 """
 
 import random
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
-CREATE_BOOKING = """
-mutation Create($showtimeId: ID!, $seatIds: [ID!]!, $key: String!) {
-  createBooking(showtimeId: $showtimeId, seatIds: $seatIds, idempotencyKey: $key) {
-    booking { id status seatIds total { amount currency } holdExpiresAt }
-    error { code message seatIds }
-  }
-}"""
-CONFIRM_BOOKING = """
-mutation Confirm($bookingId: ID!, $paymentToken: String!) {
-  confirmBooking(bookingId: $bookingId, paymentToken: $paymentToken) {
-    booking { id status paymentId total { amount currency } history { status at detail } }
-    error { code message }
-  }
-}"""
-BOOKING = "query One($id: ID!) { booking(id: $id) { id status seatIds paymentId total { amount currency } } }"
+from generated.graphql_client import Client as BookingApi
+from generated.graphql_client import ConfirmBookingConfirmBooking, CreateBookingCreateBooking
+
 SUCCESS_TOKEN = "tok_visa_success"
 
 
@@ -105,39 +97,25 @@ def available_seats(client: httpx.Client, showtime_id: int | str) -> list[dict]:
     return [seat for seat in seats(client, showtime_id) if seat["state"] == "available"]
 
 
-def graphql(client: httpx.Client, access_token: str, query: str, step: str, **variables) -> dict:
-    body = _ok(
-        step,
-        client.post("/graphql", json={"query": query, "variables": variables}, headers=bearer(access_token)),
+@asynccontextmanager
+async def booking_api(client: httpx.Client, token: str) -> AsyncIterator[BookingApi]:
+    """The typed GraphQL client on ``client``'s gateway, headers and timeout, acting for ``token``."""
+    headers = {**client.headers, **bearer(token)}  # the generated client sends only its http_client's
+    http = httpx.AsyncClient(base_url=client.base_url, headers=headers, timeout=client.timeout)
+    async with BookingApi(url="/graphql", http_client=http) as api:
+        yield api
+
+
+async def create_booking(api: BookingApi, showtime_id, seat_ids: list[str]) -> CreateBookingCreateBooking:
+    return await api.create_booking(
+        showtime_id=str(showtime_id), seat_ids=seat_ids, idempotency_key=str(uuid.uuid4())
     )
-    if body.get("errors"):
-        raise JourneyError(step, httpx.Response(200, json=body))
-    return body["data"]
 
 
-def create_booking(client: httpx.Client, token: str, showtime_id, seat_ids: list[str]) -> dict:
-    data = graphql(
-        client,
-        token,
-        CREATE_BOOKING,
-        "createBooking",
-        showtimeId=str(showtime_id),
-        seatIds=seat_ids,
-        key=str(uuid.uuid4()),
-    )
-    return data["createBooking"]
-
-
-def confirm_booking(
-    client: httpx.Client, token: str, booking_id: str, payment_token: str = SUCCESS_TOKEN
-) -> dict:
-    return graphql(
-        client, token, CONFIRM_BOOKING, "confirmBooking", bookingId=booking_id, paymentToken=payment_token
-    )["confirmBooking"]
-
-
-def get_booking(client: httpx.Client, token: str, booking_id: str) -> dict:
-    return graphql(client, token, BOOKING, "booking", id=booking_id)["booking"]
+async def confirm_booking(
+    api: BookingApi, booking_id: str, payment_token: str = SUCCESS_TOKEN
+) -> ConfirmBookingConfirmBooking:
+    return await api.confirm_booking(booking_id=booking_id, payment_token=payment_token)
 
 
 def find_notification(outbox_dir: Path, booking_id: str, timeout: float = 20.0) -> Path | None:
