@@ -1,7 +1,10 @@
-"""Payments and refunds as the contract shows them (generated models at the edge).
+"""Payments and refunds as the contract shows them, built from the generated models.
 
-A refund the processor has not answered yet (a pending ledger entry) is not shown: the amount is
-reserved, not refunded.
+Every property of the generated model is read from the stored document (``from_attributes``), so
+a property added to the contract and to the document is shown without editing this module; the
+payment's ``refunded_amount`` and ``refunds`` come from its refund ledger. A refund the
+processor has not answered yet (a pending ledger entry) is not shown: the amount is reserved,
+not refunded.
 """
 
 from generated.openapi.payment import Payment as PaymentView
@@ -10,31 +13,19 @@ from handlers.payment.models import Payment, Refund
 
 
 def refund_view(refund: Refund) -> dict:
-    return RefundView(
-        id=refund.id,
-        payment_id=refund.payment_id,
-        amount=refund.amount,
-        currency=refund.currency,
-        status=refund.status,
-        reason=refund.reason,
-        created_at=refund.created_at,
-    ).model_dump(mode="json")
+    return RefundView.model_validate(refund, from_attributes=True).model_dump(mode="json")
 
 
 def payment_view(payment: Payment, refunds: list[Refund]) -> dict:
-    refunds = sorted((r for r in refunds if r.status == "succeeded"), key=lambda refund: refund.sequence)
-    return PaymentView(
-        id=payment.id,
-        booking_id=payment.booking_id,
-        user_id=payment.user_id,
-        amount=payment.amount,
-        currency=payment.currency,
-        status=payment.status,
-        failure_reason=payment.failure_reason,
-        refunded_amount=sum(refund.amount for refund in refunds),
-        refunds=[refund_view(refund) for refund in refunds],
-        created_at=payment.created_at,
-    ).model_dump(mode="json")
+    shown = sorted((r for r in refunds if r.status == "succeeded"), key=lambda refund: refund.sequence)
+    view = PaymentView.model_validate(
+        {
+            **payment.model_dump(include=set(PaymentView.model_fields)),
+            "refunded_amount": sum(refund.amount for refund in shown),
+            "refunds": [RefundView.model_validate(refund, from_attributes=True) for refund in shown],
+        }
+    )
+    return view.model_dump(mode="json")
 
 
 async def payment_views(payments: list[Payment]) -> list[dict]:

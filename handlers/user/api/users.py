@@ -8,14 +8,8 @@ from handlers.user.models import User
 
 
 def view(user: User) -> dict:
-    return UserView(
-        id=user.id,
-        email=user.email,
-        name=user.name,
-        phone=user.phone,
-        role=user.role,
-        created_at=user.created_at,
-    ).model_dump(mode="json")
+    """The account as the contract shows it: every property of the generated model, read from the document."""
+    return UserView.model_validate(user, from_attributes=True).model_dump(mode="json")
 
 
 async def register(body: dict):
