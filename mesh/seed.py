@@ -5,6 +5,10 @@ printed by ``make up``: a user and an admin (role admin may write the catalog).
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.common.auth import Role
 
 
 @dataclass(frozen=True)
@@ -12,7 +16,7 @@ class Account:
     email: str
     password: str
     name: str
-    role: str
+    role: "Role"
 
 
 DEMO_USER = Account("demo@cinemesh.dev", "Popcorn-Seat-7", "Demo User", "user")

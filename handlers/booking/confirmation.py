@@ -135,8 +135,8 @@ async def confirm_booking(deps: SagaDeps, booking: Booking, payment_token: str) 
         code = TERMINAL_CODES.get(booking.status, "INVALID_STATE")
         raise BookingProblem(code, f"The booking is {booking.status}.", booking=booking)
     resumed = booking.status == Status.CONFIRMING
-    if not resumed and (code := closed(booking)):
-        await close(deps, booking, code)
+    if not resumed and (closing := closed(booking)):
+        await close(deps, booking, closing)
     try:
         booking = await claim(deps, booking, "resuming the charge" if resumed else "charging payment")
     except Conflict:

@@ -24,8 +24,10 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
+    InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    TypeInfo,
     parse,
     specified_rules,
     validate,
@@ -54,7 +56,7 @@ def _children(selection_set: SelectionSetNode | None) -> Iterator[tuple[Any, int
         for selection in current.selections if current else ():
             yield selection, level
             inner = level + 1 if isinstance(selection, FieldNode) else level
-            if not isinstance(selection, FragmentSpreadNode):
+            if isinstance(selection, FieldNode | InlineFragmentNode):
                 pending.append((selection.selection_set, inner))
 
 
@@ -149,7 +151,7 @@ class QueryLimits:
         document_ast: DocumentNode,
         rules: Collection[type[ASTValidationRule]] | None = None,
         max_errors: int | None = None,
-        **_kwargs: Any,
+        type_info: TypeInfo | None = None,  # ariadne's QueryValidator has it; graphql-core 3.3 has none
     ) -> list[GraphQLError]:
         """Our rules one at a time, in order, then the specification's (ariadne appends ours to them).
 

@@ -2,6 +2,8 @@
 
 import re
 
+from beanie import SortDirection
+
 from handlers.booking.cancellation import cancel_booking
 from handlers.booking.confirmation import confirm_booking
 from handlers.booking.creation import create_booking
@@ -29,7 +31,11 @@ async def owned_booking(principal: Principal, booking_id: str) -> Booking | None
 
 
 async def my_bookings(principal: Principal) -> list[Booking]:
-    return await Booking.find({"user_id": principal.user_id}).sort([("created_at", -1)]).to_list()
+    return (
+        await Booking.find({"user_id": principal.user_id})
+        .sort([("created_at", SortDirection.DESCENDING)])
+        .to_list()
+    )
 
 
 async def _required(principal: Principal, booking_id: str) -> Booking:

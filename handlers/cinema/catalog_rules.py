@@ -1,7 +1,7 @@
 """Shared helpers of the catalog: lookups, pagination, storable text, UTC datetimes."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -12,6 +12,17 @@ from handlers.cinema.errors import BadRequest, NotFound, Unprocessable
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 Row = TypeVar("Row")
+
+
+class Stored(Protocol):
+    id: int | None
+
+
+def stored_id(row: Stored) -> int:
+    """The primary key PostgreSQL gave ``row`` (None until the row is flushed)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id before it is flushed.")
+    return row.id
 
 
 async def existing(session: AsyncSession, model: type[Row], key: int, for_update: bool = False) -> Row:

@@ -29,7 +29,8 @@ def require_booking_service(server: Server, verifier: TokenVerifier) -> None:
     async def check(event: RecvRequest) -> None:
         if event.method_name in OPEN_METHODS:
             return
-        scheme, _, token = (event.metadata.get("authorization") or "").partition(" ")
+        header = event.metadata.get("authorization")
+        scheme, _, token = (header if isinstance(header, str) else "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise GRPCError(Status.UNAUTHENTICATED, "This call needs 'authorization: Bearer <JWT>' metadata.")
         try:

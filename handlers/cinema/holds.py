@@ -4,11 +4,10 @@ Each takes its row locks first (the hold's row, then its seats' rows), then read
 (``seat_sql.CLOCK``) and only then decides whether a hold is live and whether the showtime started.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -46,16 +45,17 @@ async def hold_seats(
     hold_id = rules.reference("hold_id", hold_id)
     ttl = rules.ttl(ttl_seconds, policy.default_seconds, policy.max_seconds)
     async with engine.begin() as conn:
-        inserted = (await conn.exec_driver_sql(sql.INSERT_HOLD, (hold_id, showtime_id, seats, ttl))).first()
+        result = await conn.exec_driver_sql(sql.INSERT_HOLD, (hold_id, showtime_id, seats, ttl))
+        inserted = result.mappings().first()
         if inserted is None:
             raise NotFound(f"Showtime {showtime_id} does not exist.")
-        base_price, _currency, started, held_until, already_taken = inserted
-        if started:
+        if inserted["started"]:
             raise _started(showtime_id, "held")
+        held_until = inserted["held_until"]
         if held_until is None:
             return await _replayed(conn, hold_id, showtime_id, seats)
-        if already_taken:
-            raise SeatsUnavailable(list(already_taken))
+        if inserted["already_taken"]:
+            raise SeatsUnavailable(list(inserted["already_taken"]))
         locked = (await conn.exec_driver_sql(sql.LOCK_SEATS, (showtime_id, seats))).mappings().all()
         unknown = sorted(set(seats) - {row["seat_id"] for row in locked})
         if unknown:
@@ -66,7 +66,7 @@ async def hold_seats(
         taken = [row["seat_id"] for row in locked if rules.is_taken(row, now)]
         if taken:
             raise SeatsUnavailable(taken)
-        total = sum(seat_price(base_price, row["kind"]) for row in locked)
+        total = sum(seat_price(inserted["base_price_minor"], row["kind"]) for row in locked)
         result = await conn.exec_driver_sql(sql.TAKE_SEATS, (showtime_id, seats, hold_id, held_until, total))
         return HoldView.from_row(result.mappings().one(), now)
 
@@ -141,8 +141,8 @@ def _started(showtime_id: int, verb: str) -> ShowtimeStarted:
 async def _clock(conn: AsyncConnection, showtime_id: int) -> tuple[datetime, bool]:
     """The database clock, read once this transaction's row locks are held, and whether the showtime
     has started by then."""
-    now, starts_at = (await conn.exec_driver_sql(sql.CLOCK, (showtime_id,))).one()
-    return now, starts_at <= now
+    clock = (await conn.exec_driver_sql(sql.CLOCK, (showtime_id,))).mappings().one()
+    return clock["now"], clock["starts_at"] <= clock["now"]
 
 
 async def _replayed(conn: AsyncConnection, hold_id: str, showtime_id: int, seats: list[str]) -> HoldView:
@@ -158,13 +158,13 @@ async def _hold(conn: AsyncConnection, hold_id: str, now: datetime) -> HoldView:
     return HoldView.from_row(row, now)
 
 
-async def _locked_hold(conn: AsyncConnection, statement: str, key: str) -> Mapping[str, Any]:
+async def _locked_hold(conn: AsyncConnection, statement: str, key: str) -> RowMapping:
     row = (await conn.exec_driver_sql(statement, (key,))).mappings().first()
     if row is None:
         raise NotFound(f"No hold found for {key}.")
     return row
 
 
-async def _lock_seats(conn: AsyncConnection, hold: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+async def _lock_seats(conn: AsyncConnection, hold: RowMapping) -> list[RowMapping]:
     result = await conn.exec_driver_sql(sql.LOCK_SEATS, (hold["showtime_id"], list(hold["seat_ids"])))
     return list(result.mappings().all())

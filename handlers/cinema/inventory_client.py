@@ -42,6 +42,13 @@ def _refined(error: GRPCError) -> GRPCError:
     return error
 
 
+def _held(hold: pb.Hold | None) -> pb.Hold:
+    """proto3 gives every message field presence; the contract's responses always carry their hold."""
+    if hold is None:
+        raise GRPCError(Status.INTERNAL, "The seat inventory answered without the hold.")
+    return hold
+
+
 class InventoryClient:
     """``token()`` gives the bearer JWT sent with each call (Hold, Confirm and Release need one)."""
 
@@ -80,13 +87,14 @@ class InventoryClient:
             showtime_id=showtime_id, seat_ids=seat_ids, hold_id=hold_id, ttl_seconds=ttl_seconds
         )
         try:
-            return (await self._stub.hold_seats(request, timeout=self._timeout)).hold
+            response = await self._stub.hold_seats(request, timeout=self._timeout)
         except GRPCError as error:
             raise _refined(error) from None
+        return _held(response.hold)
 
     async def confirm_seats(self, hold_id: str, booking_id: str) -> pb.Hold:
         request = pb.ConfirmSeatsRequest(hold_id=hold_id, booking_id=booking_id)
-        return (await self._stub.confirm_seats(request, timeout=self._timeout)).hold
+        return _held((await self._stub.confirm_seats(request, timeout=self._timeout)).hold)
 
     async def release_seats(
         self, hold_id: str | None = None, booking_id: str | None = None

@@ -1,10 +1,10 @@
 """Input rules and read models of the seat inventory (no I/O)."""
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from handlers.cinema.errors import BadRequest, NotFound
 from handlers.cinema.layout import SEAT_ID_PATTERN
@@ -12,6 +12,12 @@ from handlers.cinema.layout import SEAT_ID_PATTERN
 MAX_SEATS_PER_HOLD = 10
 MAX_DB_ID = 2**31 - 1
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+class Columns(Protocol):
+    """A row read by column name: a SQLAlchemy ``RowMapping`` or a plain dict."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,7 @@ class HoldView:
     currency: str
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], now: datetime) -> "HoldView":
+    def from_row(cls, row: Columns, now: datetime) -> "HoldView":
         expired = row["state"] == "HELD" and row["held_until"] <= now
         return cls(
             hold_id=row["hold_id"],
@@ -75,6 +81,6 @@ def ttl(value: int, default: int, maximum: int) -> int:
     return value
 
 
-def is_taken(seat: Mapping[str, Any], now: datetime) -> bool:
+def is_taken(seat: Columns, now: datetime) -> bool:
     """SOLD, or HELD by a hold that is still live at ``now``; an expired hold counts as free."""
     return seat["state"] == "SOLD" or (seat["state"] == "HELD" and seat["held_until"] > now)

@@ -1,6 +1,6 @@
 """Movies of the catalog."""
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.cinema.catalog_rules import existing, page
@@ -12,7 +12,7 @@ def render_movie(movie: Movie) -> dict:
 
 
 async def list_movies(session: AsyncSession, limit: int, offset: int) -> dict:
-    return await page(session, select(Movie).order_by(Movie.id), limit, offset, render_movie)
+    return await page(session, select(Movie).order_by(col(Movie.id)), limit, offset, render_movie)
 
 
 async def create_movie(session: AsyncSession, fields: dict) -> Movie:

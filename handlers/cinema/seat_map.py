@@ -38,12 +38,13 @@ class SeatMap:
 async def seat_map(engine: AsyncEngine, showtime_id: int) -> SeatMap:
     showtime_id = rules.showtime_id(showtime_id)
     async with engine.connect() as conn:
-        pricing = (await conn.exec_driver_sql(sql.SHOWTIME_PRICING, (showtime_id,))).first()
+        pricing = (await conn.exec_driver_sql(sql.SHOWTIME_PRICING, (showtime_id,))).mappings().first()
         if pricing is None:
             raise NotFound(f"Showtime {showtime_id} does not exist.")
         rows = (await conn.exec_driver_sql(sql.SEAT_MAP, (showtime_id,))).mappings().all()
-    base_price, currency = pricing
-    return SeatMap(showtime_id, currency, [_seat(row, base_price) for row in rows])
+    return SeatMap(
+        showtime_id, pricing["currency"], [_seat(row, pricing["base_price_minor"]) for row in rows]
+    )
 
 
 def _seat(row, base_price: int) -> SeatView:

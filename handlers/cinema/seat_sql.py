@@ -27,7 +27,7 @@ taken AS (
     SELECT coalesce(array_agg(seat_id ORDER BY seat_id), '{}') AS seat_ids FROM showtime_seats
     WHERE showtime_id = $2 AND seat_id = ANY($3::varchar[])
       AND (state = 'SOLD' OR (state = 'HELD' AND held_until > clock_timestamp())))
-SELECT st.base_price_minor, st.currency, st.started, ins.held_until, taken.seat_ids
+SELECT st.base_price_minor, st.currency, st.started, ins.held_until, taken.seat_ids AS already_taken
 FROM st LEFT JOIN ins ON true CROSS JOIN taken
 """
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.cinema import movies, showtimes, venues
+from handlers.cinema.catalog_rules import stored_id
 from handlers.cinema.db import make_engine
 from handlers.cinema.errors import OverlappingShowtime
 from handlers.cinema.models import Cinema, Hall, Movie
@@ -82,7 +83,7 @@ async def seed_demo(settings: CinemaSettings) -> None:
                     await _named(session, Movie, Movie.title, title)
                     or await movies.create_movie(session, fields)
                 )
-            await _schedule(session, [hall.id for hall in halls], [film.id for film in films])
+            await _schedule(session, [stored_id(hall) for hall in halls], [stored_id(film) for film in films])
     finally:
         await engine.dispose()
 

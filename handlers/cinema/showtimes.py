@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.cinema.catalog_rules import day_bounds, existing, page, parse_instant
+from handlers.cinema.catalog_rules import day_bounds, existing, page, parse_instant, stored_id
 from handlers.cinema.errors import NotFound, OverlappingShowtime, Unprocessable
 from handlers.cinema.models import Hall, Movie, Showtime
 
@@ -71,13 +71,13 @@ async def create_showtime(session: AsyncSession, fields: dict) -> dict:
     await _flush_without_overlap(session, showtime)
     await session.execute(COPY_SEATS, {"showtime_id": showtime.id, "hall_id": showtime.hall_id})
     await session.commit()
-    return await get_showtime(session, showtime.id)
+    return await get_showtime(session, stored_id(showtime))
 
 
 async def update_showtime(session: AsyncSession, showtime_id: int, fields: dict) -> dict:
     showtime = await existing(session, Showtime, showtime_id, for_update=True)
     if "starts_at" in fields:
-        movie = await session.get(Movie, showtime.movie_id)
+        movie = await existing(session, Movie, showtime.movie_id)
         showtime.starts_at = parse_instant("starts_at", fields["starts_at"])
         showtime.ends_at = showtime.starts_at + timedelta(minutes=movie.duration_minutes)
     showtime.sqlmodel_update({key: value for key, value in fields.items() if key != "starts_at"})

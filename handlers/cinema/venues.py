@@ -1,7 +1,7 @@
 """Cinemas and their halls (a hall's seat layout becomes its hall_seats rows)."""
 
 from sqlalchemy import delete, insert
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.cinema.catalog_rules import existing, page
@@ -19,7 +19,7 @@ def render_hall(hall: Hall) -> dict:
 
 
 async def list_cinemas(session: AsyncSession, limit: int, offset: int) -> dict:
-    return await page(session, select(Cinema).order_by(Cinema.id), limit, offset, render_cinema)
+    return await page(session, select(Cinema).order_by(col(Cinema.id)), limit, offset, render_cinema)
 
 
 async def create_cinema(session: AsyncSession, fields: dict) -> Cinema:
@@ -59,7 +59,7 @@ async def update_hall(session: AsyncSession, hall_id: int, fields: dict) -> Hall
             raise Conflict(f"Hall {hall_id} has showtimes; its layout can no longer change.")
         seats = expand(fields["rows"])
         hall.rows, hall.seat_count = fields["rows"], len(seats)
-        await session.execute(delete(HallSeat).where(HallSeat.hall_id == hall_id))
+        await session.execute(delete(HallSeat).where(col(HallSeat.hall_id) == hall_id))
         await _store_seats(session, hall, seats)
     session.add(hall)
     await session.commit()

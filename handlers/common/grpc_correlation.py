@@ -37,7 +37,8 @@ def log_calls(server: Server) -> None:
     async def received(event: RecvRequest) -> None:
         # grpclib dispatches both events inside the task that handles the call
         _method.set(event.method_name)
-        set_correlation_id_of_task(event.metadata.get(METADATA_KEY))
+        value = event.metadata.get(METADATA_KEY)  # str: only "-bin" keys carry bytes
+        set_correlation_id_of_task(value if isinstance(value, str) else None)
 
     async def answered(event: SendTrailingMetadata) -> None:
         logger.info(

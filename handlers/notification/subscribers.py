@@ -19,7 +19,7 @@ from faststream.rabbit import RabbitBroker
 from generated.events import models as ev
 from handlers.common.events import EVENTS_EXCHANGE, NOTIFICATION_QUEUES
 from handlers.notification.dedupe import EventInFlight
-from handlers.notification.service import NotificationService
+from handlers.notification.service import NotificationService, NotifiedEvent
 
 logger = logging.getLogger(__name__)
 WORKER = "notification_worker"
@@ -31,7 +31,7 @@ class Worker:
     max_attempts: int = 3
     backoff_seconds: float = 0.2
 
-    async def deliver(self, event: ev.EventEnvelope) -> None:
+    async def deliver(self, event: NotifiedEvent) -> None:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 await self.service.handle(str(event.event_id), event.type, event.data)

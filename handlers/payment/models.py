@@ -13,6 +13,7 @@ from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
+from handlers.common.documents import StrIdDocument
 from handlers.common.outbox import OutboxMixin
 
 
@@ -44,7 +45,7 @@ async def insert_once(document: D) -> D:
     return document
 
 
-class ChargeIntent(Document):
+class ChargeIntent(StrIdDocument):
     """A charge about to be asked of the processor, stored before it is asked.
 
     Its id is the payment's (derived from the idempotency key) and the processor's reference
@@ -66,7 +67,7 @@ class ChargeIntent(Document):
         name = "charge_intents"
 
 
-class Payment(Document, OutboxMixin):
+class Payment(OutboxMixin, StrIdDocument):
     """A processed charge: stored, with its event, only once the processor answered."""
 
     id: str = Field(default_factory=lambda: new_id("pay"))
@@ -83,7 +84,7 @@ class Payment(Document, OutboxMixin):
         name = "payments"
 
 
-class Refund(Document, OutboxMixin):
+class Refund(OutboxMixin, StrIdDocument):
     """One entry of a payment's append-only refund ledger.
 
     FerretDB v1 updates are not atomic under concurrency, so the bound "refunds never exceed
@@ -112,7 +113,7 @@ class Refund(Document, OutboxMixin):
         indexes = [IndexModel([("payment_id", ASCENDING), ("sequence", ASCENDING)], unique=True)]
 
 
-class TransactionLogEntry(Document):
+class TransactionLogEntry(StrIdDocument):
     """One charge or refund asked of the card processor and its outcome (``processor_timeout``
     when it did not answer in time).
 

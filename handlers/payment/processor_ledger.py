@@ -7,14 +7,14 @@ reference: the first answer inserted for a reference wins, a racing second one r
 
 from datetime import datetime
 
-from beanie import Document
 from pydantic import Field
 
+from handlers.common.documents import StrIdDocument
 from handlers.payment.models import insert_once, now
 from handlers.payment.processor import Operation, Outcome
 
 
-class ProcessorRecord(Document):
+class ProcessorRecord(StrIdDocument):
     id: str  # the caller's reference
     operation: Operation
     amount: int | None = None  # refunds; a charge's amount is the caller's business

@@ -188,7 +188,7 @@ CONSUMER = Record(
 )
 
 
-def _plugins(owner: str, plugins: list, problems: list[str]) -> None:
+def _plugins(owner: str, plugins: list | None, problems: list[str]) -> None:
     seen: set[str] = set()
     for plugin in plugins or []:
         name = plugin.get("name") if isinstance(plugin, dict) else None

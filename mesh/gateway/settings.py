@@ -29,7 +29,8 @@ class GatewaySettings(ServiceSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     upstreams: dict[str, str] = {}
-    redis_url: str | None = None
+    # Not the shared CINEMESH_REDIS_URL: an optional override of kong.yml's Redis (None: kong.yml's own).
+    redis_url: str | None = None  # type: ignore[assignment]
     max_connections: int = 200
     trusted_ips: Annotated[list[str], NoDecode] = []
     real_ip_header: str = "X-Real-IP"

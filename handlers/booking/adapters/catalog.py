@@ -1,6 +1,6 @@
 """``Catalog`` over the cinema service's public REST API (``contracts/openapi/cinema.yaml``)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -10,6 +10,7 @@ from handlers.common.correlation import outgoing_headers
 
 PAGE = 100
 MAX_PAGES = 20
+Page = TypeVar("Page", api.MoviePage, api.ShowtimePage)
 
 
 class RestCatalog:
@@ -28,20 +29,20 @@ class RestCatalog:
             raise DependencyUnavailable(f"The cinema catalog answered {response.status_code}.")
         return response
 
-    async def _pages(self, path: str, page_model: type, params: dict[str, Any]) -> list[Any]:
-        items: list[Any] = []
+    async def _pages(self, path: str, page_model: type[Page], params: dict[str, Any]) -> list[Page]:
+        pages: list[Page] = []
         for page_number in range(MAX_PAGES):
             response = await self._get(path, {**params, "limit": PAGE, "offset": page_number * PAGE})
             if response is None:
-                return items
+                return pages
             page = page_model.model_validate(response.json())
-            items.extend(page.items)
-            if len(items) >= page.total or not page.items:
+            pages.append(page)
+            if sum(len(seen.items) for seen in pages) >= page.total or not page.items:
                 break
-        return items
+        return pages
 
     async def movies(self) -> list[dict[str, Any]]:
-        movies = await self._pages("/movies", api.MoviePage, {})
+        movies = [movie for page in await self._pages("/movies", api.MoviePage, {}) for movie in page.items]
         return [
             {
                 "id": str(movie.id.root),
@@ -55,7 +56,8 @@ class RestCatalog:
 
     async def showtimes(self, filters: dict[str, Any]) -> list[dict[str, Any]]:
         params = {key: value for key, value in filters.items() if value is not None}
-        return [_showtime(item) for item in await self._pages("/showtimes", api.ShowtimePage, params)]
+        pages = await self._pages("/showtimes", api.ShowtimePage, params)
+        return [_showtime(item) for page in pages for item in page.items]
 
     async def showtime(self, showtime_id: str) -> dict[str, Any] | None:
         if not showtime_id.isdigit():

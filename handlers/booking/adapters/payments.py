@@ -86,7 +86,7 @@ class ClientPayments:
             raise _unavailable(exc) from exc
         payments = [_payment(item) for item in found]
         captured = [payment for payment in payments if payment.captured]
-        return (captured or payments or [None])[0]
+        return next(iter(captured or payments), None)
 
     async def refund(self, payment_id: str) -> str:
         try:

@@ -15,6 +15,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLType,
     GraphQLUnionType,
     Undefined,
     ast_from_value,
@@ -34,7 +35,7 @@ ENDPOINT = "/graphql"
 VERSION_LINE = re.compile(r"^#\s*version:\s*(\S+)", re.MULTILINE)
 
 
-def type_ref(gql_type: object) -> str:
+def type_ref(gql_type: GraphQLType) -> str:
     named = get_named_type(gql_type)
     shown = text(str(gql_type))
     if is_specified_scalar_type(named):

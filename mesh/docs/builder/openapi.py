@@ -24,6 +24,8 @@ class Bundler:
 
     def bundle(self) -> dict:
         bundled = self.walk(self.documents[self.spec], self.spec)
+        if not isinstance(bundled, dict):
+            raise BuildError(f"{self.spec.name}: an OpenAPI document must be a mapping")
         components = bundled.setdefault("components", {})
         for (kind, name), component in sorted(self.adopted.items()):
             shelf = components.setdefault(kind, {})

@@ -75,7 +75,7 @@ class Renderer:
         self.file = file
         self.comments = Comments(file.source_code_info)
         self.prefix = f".{file.package}." if file.package else "."
-        self.maps = {}
+        self.maps: dict[str, tuple[FieldDescriptorProto, FieldDescriptorProto]] = {}
 
     def type_link(self, type_name: str) -> str:
         if type_name.startswith(self.prefix):

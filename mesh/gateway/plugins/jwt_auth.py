@@ -36,7 +36,7 @@ class JwtPlugin(GatewayPlugin):
         self.anonymous = consumers[config["anonymous"]] if config.get("anonymous") else None
 
     def _tokens(self, exchange: Exchange) -> set[str]:
-        request, found = exchange.request, set()
+        request, found = exchange.request, set[str]()
         for name in self.config["uri_param_names"]:
             found.update(value for value in request.query_params.getlist(name) if value)
         if self.config["cookie_names"] and "cookie" in request.headers:
