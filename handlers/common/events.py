@@ -28,18 +28,23 @@ CONTRACT = REPO_ROOT / "contracts" / "asyncapi" / "events.yaml"
 
 
 def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """``node``, or what its local ``$ref`` (``#/components/...``) points at."""
-    if "$ref" not in node:
-        return node
-    for part in node["$ref"].removeprefix("#/").split("/"):
-        document = document[part]
-    return _resolve(document, document) if "$ref" in document else document
+    """``node``, or what its local ``$ref`` (``#/channels/...``, ``#/components/...``) points at."""
+    while "$ref" in node:
+        target = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _load(contract: Path) -> dict[str, Any]:
+    return yaml.safe_load(contract.read_text(encoding="utf-8"))
 
 
 def event_schemas(contract: Path = CONTRACT) -> dict[str, type[BaseModel]]:
     """Each channel of the AsyncAPI contract: its address (the event type, also the routing key) and
     the generated envelope model of its one message's payload (``generated/events/models.py``)."""
-    document = yaml.safe_load(contract.read_text(encoding="utf-8"))
+    document = _load(contract)
     schemas: dict[str, type[BaseModel]] = {}
     for name, channel in document["channels"].items():
         messages = list(channel.get("messages", {}).values())
@@ -50,7 +55,7 @@ def event_schemas(contract: Path = CONTRACT) -> dict[str, type[BaseModel]]:
         model = getattr(ev, schema_name, None)
         if model is None:
             raise ValueError(f"{contract.name}: {schema_name} is not in generated/events (make generate)")
-        schemas[channel.get("address", name)] = model
+        schemas[channel["address"]] = model
     return schemas
 
 
@@ -61,14 +66,18 @@ EVENTS_EXCHANGE = RabbitExchange(EXCHANGE_NAME, type=ExchangeType.TOPIC, durable
 DEAD_LETTER_EXCHANGE = RabbitExchange(f"{EXCHANGE_NAME}.dlx", type=ExchangeType.TOPIC, durable=True)
 DEAD_LETTER_QUEUE = RabbitQueue(f"{EXCHANGE_NAME}.dlq", durable=True, routing_key="#")
 
-NOTIFICATION_EVENTS = (
-    "user.registered",
-    "booking.confirmed",
-    "booking.cancelled",
-    "booking.expired",
-    "payment.failed",
-    "payment.refunded",
-)
+
+def received_by(consumer: str, contract: Path = CONTRACT) -> tuple[str, ...]:
+    """The event types of the contract's ``receive`` operations tagged ``consumer``."""
+    document = _load(contract)
+    return tuple(
+        _resolve(document, operation["channel"])["address"]
+        for operation in document.get("operations", {}).values()
+        if operation["action"] == "receive" and {"name": consumer} in operation.get("tags", [])
+    )
+
+
+NOTIFICATION_EVENTS = received_by("notification")
 
 
 def consumer_queue(consumer: str, event_type: str) -> RabbitQueue:

@@ -15,7 +15,14 @@ from faststream.rabbit import RabbitBroker, RabbitQueue, TestRabbitBroker
 
 from generated.events import models as ev
 from handlers.booking.models import Booking
-from handlers.common.events import CONTRACT, EVENT_SCHEMAS, EVENTS_EXCHANGE, event_schemas
+from handlers.common.events import (
+    CONTRACT,
+    EVENT_SCHEMAS,
+    EVENTS_EXCHANGE,
+    NOTIFICATION_EVENTS,
+    event_schemas,
+    received_by,
+)
 from handlers.common.outbox import InvalidEvent, OutboxEvent, OutboxMixin, UndeclaredEvent
 from handlers.common.outbox_relay import OutboxRelay
 
@@ -81,6 +88,12 @@ def test_a_channel_whose_payload_was_not_generated_fails_naming_it(tmp_path):
 
     with pytest.raises(ValueError, match="BookingExplodedEvent is not in generated/events"):
         event_schemas(edited_contract(tmp_path, add_channel))
+
+
+def test_the_notification_queues_are_the_contracts_receive_operations(tmp_path):
+    assert set(NOTIFICATION_EVENTS) < set(EVENT_SCHEMAS)
+    contract = edited_contract(tmp_path, lambda document: document["operations"].pop("notifyPaymentRefunded"))
+    assert set(received_by("notification", contract)) == set(NOTIFICATION_EVENTS) - {"payment.refunded"}
 
 
 # record_event refuses what the contract does not declare
