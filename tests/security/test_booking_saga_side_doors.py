@@ -15,6 +15,7 @@ import uuid
 import httpx
 import pytest
 
+from generated.graphql_client import Client
 from handlers.booking.models import Booking
 from handlers.common.service_token import ServiceToken
 from handlers.payment.client import PaymentClient
@@ -38,7 +39,7 @@ from tests.integration.booking.conftest import (  # noqa: F401 (fixtures)
     until,
 )
 from tests.integration.booking.invariants import money_and_seats
-from tests.integration.booking.queries import CANCEL, CONFIRM, CREATE, SEAT_MAP
+from tests.integration.booking.queries import booking_api
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 
@@ -48,16 +49,15 @@ def customer(url: str) -> tuple[str, GraphQLClient]:
     return user_id, GraphQLClient(url, mint_token(user_id))
 
 
-async def book(client: GraphQLClient, showtime: str, seats: list[str]) -> dict:
-    created = (await client(CREATE, s=showtime, seats=seats, k=uuid.uuid4().hex))["data"]["createBooking"]
-    assert created["error"] is None, created
-    return created["booking"]
+async def book(api: Client, showtime: str, seats: list[str]):
+    created = await api.create_booking(showtime_id=showtime, seat_ids=seats, idempotency_key=uuid.uuid4().hex)
+    assert created.error is None, created
+    return created.booking
 
 
-def seat_states_of(client: GraphQLClient):
+def seat_states_of(api: Client):
     async def seat_states(showtime: str) -> dict[str, str]:
-        seats = (await client(SEAT_MAP, s=showtime))["data"]["seatMap"]["seats"]
-        return {seat["id"]: seat["state"] for seat in seats}
+        return {seat.id: seat.state for seat in (await api.seat_map(showtime_id=showtime)).seats}
 
     return seat_states
 
@@ -70,32 +70,33 @@ async def test_a_cheap_capture_is_never_taken_as_the_bookings_payment(
 ):
     showtime = await make_showtime()
     attacker, client = customer(booking_url)
-    booking = await book(client, showtime, ["A-1", "A-2"])
-    cheap = {"amount": 1, "currency": "XXX", "payment_token": "tok_visa_success", "booking_id": booking["id"]}
+    api = booking_api(client)
+    booking = await book(api, showtime, ["A-1", "A-2"])
+    cheap = {"amount": 1, "currency": "XXX", "payment_token": "tok_visa_success", "booking_id": booking.id}
     async with httpx.AsyncClient(base_url=payment_url) as http:
         direct = await http.post(
             "/payments",
             json={**cheap, "user_id": attacker},
-            headers={"Authorization": f"Bearer {client.token}", "Idempotency-Key": booking["id"]},
+            headers={"Authorization": f"Bearer {client.token}", "Idempotency-Key": booking.id},
         )
     assert direct.status_code == 403, direct.text
     # ... as if the capture existed anyway, under the booking's own charge key
     async with PaymentClient(payment_url) as payments:
         token = ServiceToken(booking_settings, "booking", audience="payment")()
         planted = await payments.create_payment(
-            token, booking["id"], 1, "XXX", "tok_visa_success", booking["id"], user_id=attacker
+            token, booking.id, 1, "XXX", "tok_visa_success", booking.id, user_id=attacker
         )
 
-    answer = (await client(CONFIRM, b=booking["id"], t="tok_visa_success"))["data"]["confirmBooking"]
+    answer = await api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success")
 
-    assert answer["error"]["code"] == "PAYMENT_DECLINED", answer
-    assert answer["booking"]["status"] == "PAYMENT_FAILED"
-    states = await seat_states_of(client)(showtime)
+    assert answer.error.code == "PAYMENT_DECLINED", answer
+    assert answer.booking.status == "PAYMENT_FAILED"
+    states = await seat_states_of(api)(showtime)
     assert (states["A-1"], states["A-2"]) == ("AVAILABLE", "AVAILABLE")
-    assert [payment.id for payment in await Payment.find({"booking_id": booking["id"]}).to_list()] == [
+    assert [payment.id for payment in await Payment.find({"booking_id": booking.id}).to_list()] == [
         planted.id
     ]
-    assert await money_and_seats([showtime], seat_states_of(client)) == []  # the 1 XXX was refunded
+    assert await money_and_seats([showtime], seat_states_of(api)) == []  # the 1 XXX was refunded
 
 
 async def test_a_second_card_or_a_cancel_during_the_charge_cannot_reopen_the_booking(
@@ -103,25 +104,25 @@ async def test_a_second_card_or_a_cancel_during_the_charge_cannot_reopen_the_boo
     make_showtime,  # noqa: F811
 ):
     showtime = await make_showtime()
-    _, client = customer(slow_booking_url)
-    booking = await book(client, showtime, ["B-1"])
-    first = asyncio.create_task(client(CONFIRM, b=booking["id"], t="tok_visa_success"))
+    api = booking_api(customer(slow_booking_url)[1])
+    booking = await book(api, showtime, ["B-1"])
+    first = asyncio.create_task(api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success"))
 
     async def charging() -> bool:
-        return (await Booking.get(booking["id"])).status == "CONFIRMING"
+        return (await Booking.get(booking.id)).status == "CONFIRMING"
 
     await until(charging)
-    other_card = (await client(CONFIRM, b=booking["id"], t="tok_mastercard_success"))["data"]
-    cancel = (await client(CANCEL, b=booking["id"]))["data"]
-    assert other_card["confirmBooking"]["error"]["code"] == "IN_PROGRESS", other_card
-    assert cancel["cancelBooking"]["error"]["code"] == "IN_PROGRESS", cancel
-    assert (await seat_states_of(client)(showtime))["B-1"] == "HELD"
+    other_card = await api.confirm_booking(booking_id=booking.id, payment_token="tok_mastercard_success")
+    cancel = await api.cancel_booking(id=booking.id)
+    assert other_card.error.code == "IN_PROGRESS", other_card
+    assert cancel.error.code == "IN_PROGRESS", cancel
+    assert (await seat_states_of(api)(showtime))["B-1"] == "HELD"
 
-    finished = (await first)["data"]["confirmBooking"]
-    assert finished["booking"]["status"] == "CONFIRMED", finished
-    history = [step.status for step in (await Booking.get(booking["id"])).history]
+    finished = await first
+    assert finished.booking.status == "CONFIRMED", finished
+    history = [step.status for step in (await Booking.get(booking.id)).history]
     assert history == ["PENDING", "CONFIRMING", "CONFIRMING", "CONFIRMED"]  # never reopened
-    assert await money_and_seats([showtime], seat_states_of(client)) == []
+    assert await money_and_seats([showtime], seat_states_of(api)) == []
 
 
 async def test_confirm_after_the_showtime_started_sells_and_charges_nothing(
@@ -130,13 +131,13 @@ async def test_confirm_after_the_showtime_started_sells_and_charges_nothing(
     start_showtime,  # noqa: F811
 ):
     showtime = await make_showtime()
-    _, client = customer(booking_url)
-    booking = await book(client, showtime, ["B-5"])
+    api = booking_api(customer(booking_url)[1])
+    booking = await book(api, showtime, ["B-5"])
     await start_showtime(showtime)
 
-    late = (await client(CONFIRM, b=booking["id"], t="tok_visa_success"))["data"]["confirmBooking"]
+    late = await api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success")
 
-    assert late["error"]["code"] == "SHOWTIME_STARTED", late
-    assert await Payment.find({"booking_id": booking["id"]}).count() == 0
-    assert (await seat_states_of(client)(showtime))["B-5"] == "AVAILABLE"
-    assert await money_and_seats([showtime], seat_states_of(client)) == []
+    assert late.error.code == "SHOWTIME_STARTED", late
+    assert await Payment.find({"booking_id": booking.id}).count() == 0
+    assert (await seat_states_of(api)(showtime))["B-5"] == "AVAILABLE"
+    assert await money_and_seats([showtime], seat_states_of(api)) == []

@@ -1,14 +1,31 @@
-"""The GraphQL documents the booking integration tests send."""
+"""The typed GraphQL client the booking tests call booking with: generated/graphql_client, whose
+operations (mesh/graphql/operations.graphql) ``make generate`` checks against the SDL.
 
-BOOKING_FIELDS = (
-    "id status seatIds showtimeId paymentId holdExpiresAt total { amount currency } history { status }"
-)
-CREATE = f"""mutation($s: ID!, $seats: [ID!]!, $k: String!) {{
-  createBooking(showtimeId: $s, seatIds: $seats, idempotencyKey: $k) {{
-    booking {{ {BOOKING_FIELDS} }} error {{ code message seatIds }} }} }}"""
-CONFIRM = f"""mutation($b: ID!, $t: String!) {{
-  confirmBooking(bookingId: $b, paymentToken: $t) {{
-    booking {{ {BOOKING_FIELDS} }} error {{ code message }} }} }}"""
-CANCEL = f"""mutation($b: ID!) {{
-  cancelBooking(id: $b) {{ booking {{ {BOOKING_FIELDS} }} error {{ code message }} }} }}"""
-SEAT_MAP = "query($s: ID!) { seatMap(showtimeId: $s) { seats { id state } } }"
+``booking_api(gql)`` speaks for the user of a conftest ``GraphQLClient`` to its service. Like it, each
+call opens its own connection, so a client needs no closing. A test that needs the raw HTTP answer (a
+503) posts the generated document (``generated.graphql_client.operations``) itself.
+"""
+
+import httpx
+
+from generated.graphql_client import Client
+from tests.integration.booking.conftest import GraphQLClient
+
+
+class _ConnectionPerCall:
+    """The ``http_client`` the generated client posts through (the headers are this client's alone)."""
+
+    def __init__(self, headers: dict[str, str]):
+        self.headers = headers
+
+    async def post(self, url: str, **kwargs) -> httpx.Response:
+        async with httpx.AsyncClient(headers=self.headers, timeout=30) as http:
+            return await http.post(url, **kwargs)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def booking_api(gql: GraphQLClient) -> Client:
+    headers = {"Authorization": f"Bearer {gql.token}"} if gql.token else {}
+    return Client(url=gql.url, http_client=_ConnectionPerCall(headers))

@@ -18,7 +18,7 @@ from handlers.booking.models import Booking, now
 from handlers.booking.recovery import recover_bookings
 from tests.integration.booking.conftest import SLOW_PROCESSOR_MS, GraphQLClient, mint_token, until
 from tests.integration.booking.invariants import money_and_seats
-from tests.integration.booking.queries import CONFIRM, SEAT_MAP
+from tests.integration.booking.queries import booking_api
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 LONG_HOLD, SHORT_HOLD = 10, 2  # seconds: outlives the slowed charge / lapses while it runs
@@ -29,17 +29,17 @@ async def hold_and_confirm_twice(saga_deps, url: str, showtime: str, seat: str, 
     """Hold ``seat`` for ``ttl`` seconds and confirm at once; once that charge is in flight, confirm
     again with another card. Returns (booking, first answer, second answer)."""
     user = f"user-{uuid.uuid4().hex[:12]}"
-    client = GraphQLClient(url, mint_token(user))
+    api = booking_api(GraphQLClient(url, mint_token(user)))
     booking = await hold_seats(
         saga_deps.inventory, saga_deps.catalog, user, showtime, [seat], uuid.uuid4().hex, ttl
     )
-    first = asyncio.create_task(client(CONFIRM, b=booking.id, t="tok_visa_success"))
+    first = asyncio.create_task(api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success"))
 
     async def charging() -> bool:
         return (await Booking.get(booking.id)).status == "CONFIRMING"
 
     await until(charging)
-    second = await client(CONFIRM, b=booking.id, t="tok_mastercard_success")
+    second = await api.confirm_booking(booking_id=booking.id, payment_token="tok_mastercard_success")
     return booking, await first, second
 
 
@@ -60,17 +60,11 @@ async def test_a_second_card_while_the_first_charge_runs_never_leaves_a_charge_b
     await recover_bookings(saga_deps, stale_after=timedelta(0))
 
     async def seat_states(showtime_id: str) -> dict[str, str]:
-        seats = (await gql(SEAT_MAP, s=showtime_id))["data"]["seatMap"]["seats"]
-        return {seat["id"]: seat["state"] for seat in seats}
+        seats = (await booking_api(gql).seat_map(showtime_id=showtime_id)).seats
+        return {seat.id: seat.state for seat in seats}
 
     assert await money_and_seats([showtime], seat_states) == []
-    outcomes = [
-        (
-            first["data"]["confirmBooking"]["booking"]["status"],
-            second["data"]["confirmBooking"]["error"]["code"],
-        )
-        for _, first, second in runs
-    ]
+    outcomes = [(first.booking.status, second.error.code) for _, first, second in runs]
     assert outcomes == [("CONFIRMED", "IN_PROGRESS")] * 2 + [("EXPIRED", "IN_PROGRESS")] * 2, runs
     late = [await Booking.get(b.id) for b in bookings[2:]]  # charged after their hold lapsed
     assert all(b.refund_id for b in late), [[(step.status, step.detail) for step in b.history] for b in late]

@@ -13,12 +13,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from generated.graphql_client.operations import CONFIRM_BOOKING_GQL
 from handlers.booking.confirmation import confirm_booking
 from handlers.booking.creation import create_booking
 from handlers.booking.models import Booking, Status
 from handlers.payment.models import Payment, Refund
 from tests.integration.booking.conftest import GraphQLClient, crash_into, mint_token, until
-from tests.integration.booking.queries import CANCEL, CONFIRM
+from tests.integration.booking.queries import booking_api
 
 pytestmark = pytest.mark.integration
 
@@ -34,33 +35,35 @@ async def charges(booking_id: str) -> list[Payment]:
 
 
 async def test_confirm_again_after_confirmed_returns_the_booking(gql, saga_deps, make_showtime, user_id):
+    api = booking_api(gql)
     booking = await pending(saga_deps, user_id, await make_showtime(), ["A-1"])
-    first = (await gql(CONFIRM, b=booking.id, t="tok_visa_success"))["data"]["confirmBooking"]
-    again = (await gql(CONFIRM, b=booking.id, t="tok_mastercard_success"))["data"]["confirmBooking"]
-    assert again == first and again["booking"]["status"] == "CONFIRMED"
-    assert [payment.id for payment in await charges(booking.id)] == [first["booking"]["paymentId"]]
+    first = await api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success")
+    again = await api.confirm_booking(booking_id=booking.id, payment_token="tok_mastercard_success")
+    assert again == first and again.booking.status == "CONFIRMED"
+    assert [payment.id for payment in await charges(booking.id)] == [first.booking.payment_id]
 
 
 async def test_confirm_again_while_the_charge_is_in_flight_is_in_progress(
     saga_deps, slow_booking_url, make_showtime, user_id
 ):
-    gql = GraphQLClient(slow_booking_url, mint_token(user_id))
+    api = booking_api(GraphQLClient(slow_booking_url, mint_token(user_id)))
     booking = await pending(saga_deps, user_id, await make_showtime(), ["A-2"])
-    first = asyncio.create_task(gql(CONFIRM, b=booking.id, t="tok_visa_success"))
+    first = asyncio.create_task(api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success"))
 
     async def charging() -> bool:
         return (await Booking.get(booking.id)).status == "CONFIRMING"
 
     await until(charging)
-    again = (await gql(CONFIRM, b=booking.id, t="tok_visa_success"))["data"]["confirmBooking"]
-    assert (again["error"]["code"], again["booking"]["status"]) == ("IN_PROGRESS", "CONFIRMING")
-    assert (await first)["data"]["confirmBooking"]["booking"]["status"] == "CONFIRMED"
+    again = await api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success")
+    assert (again.error.code, again.booking.status) == ("IN_PROGRESS", "CONFIRMING")
+    assert (await first).booking.status == "CONFIRMED"
     assert len(await charges(booking.id)) == 1
 
 
 async def test_confirm_again_after_a_crash_mid_charge_resumes_with_the_charge_made(
     gql, saga_deps, make_showtime, user_id
 ):
+    api = booking_api(gql)
     booking = await pending(saga_deps, user_id, await make_showtime(), ["A-3", "A-4"])
     # the process charged, then died before recording the payment or selling the seats
     charged = await saga_deps.payments.charge(
@@ -69,13 +72,13 @@ async def test_confirm_again_after_a_crash_mid_charge_resumes_with_the_charge_ma
     lease = datetime.now(UTC) + timedelta(minutes=1)
     await crash_into(booking.id, status="CONFIRMING", lease_until=lease)
 
-    held = (await gql(CONFIRM, b=booking.id, t="tok_mastercard_success"))["data"]["confirmBooking"]
-    assert held["error"]["code"] == "IN_PROGRESS"  # the dead process's lease has not run out yet
+    held = await api.confirm_booking(booking_id=booking.id, payment_token="tok_mastercard_success")
+    assert held.error.code == "IN_PROGRESS"  # the dead process's lease has not run out yet
     await crash_into(booking.id, lease_until=datetime.now(UTC) - timedelta(seconds=1))
-    resumed = (await gql(CONFIRM, b=booking.id, t="tok_mastercard_success"))["data"]["confirmBooking"]
+    resumed = await api.confirm_booking(booking_id=booking.id, payment_token="tok_mastercard_success")
 
-    assert resumed["error"] is None, resumed
-    assert (resumed["booking"]["status"], resumed["booking"]["paymentId"]) == (
+    assert resumed.error is None, resumed
+    assert (resumed.booking.status, resumed.booking.payment_id) == (
         "CONFIRMED",
         charged.payment_id,
     )
@@ -89,7 +92,10 @@ async def test_payment_down_is_a_503_to_retry_and_the_retry_confirms_at_once(
     async with httpx.AsyncClient(timeout=30) as http:
         down = await http.post(
             f"{payment_down_booking_url}/graphql",
-            json={"query": CONFIRM, "variables": {"b": booking.id, "t": "tok_visa_success"}},
+            json={
+                "query": CONFIRM_BOOKING_GQL,
+                "variables": {"bookingId": booking.id, "paymentToken": "tok_visa_success"},
+            },
             headers={"Authorization": f"Bearer {gql.token}"},
         )
     assert down.status_code == 503 and int(down.headers["retry-after"]) > 0, down.text
@@ -99,8 +105,8 @@ async def test_payment_down_is_a_503_to_retry_and_the_retry_confirms_at_once(
         stored.status == Status.CONFIRMING and stored.lease_until is None
     )  # outcome unknown, lease given up
 
-    again = (await gql(CONFIRM, b=booking.id, t="tok_visa_success"))["data"]["confirmBooking"]
-    assert again["error"] is None and again["booking"]["status"] == "CONFIRMED", again
+    again = await booking_api(gql).confirm_booking(booking_id=booking.id, payment_token="tok_visa_success")
+    assert again.error is None and again.booking.status == "CONFIRMED", again
     assert len(await charges(booking.id)) == 1
 
 
@@ -111,10 +117,11 @@ async def test_cancel_again_never_refunds_twice(gql, saga_deps, make_showtime, u
     await saga_deps.payments.refund(confirmed.payment_id)
     await crash_into(booking.id, status="CANCELLING")
 
-    first = (await gql(CANCEL, b=booking.id))["data"]["cancelBooking"]
-    again = (await gql(CANCEL, b=booking.id))["data"]["cancelBooking"]
+    api = booking_api(gql)
+    first = await api.cancel_booking(id=booking.id)
+    again = await api.cancel_booking(id=booking.id)
 
-    assert first["error"] is None and first["booking"]["status"] == "CANCELLED"
+    assert first.error is None and first.booking.status == "CANCELLED"
     assert again == first
     refunds = await Refund.find({"payment_id": confirmed.payment_id}).to_list()
     assert [refund.amount for refund in refunds] == [booking.amount]

@@ -13,29 +13,32 @@ import uuid
 
 import pytest
 
+from generated.graphql_client import Client
 from handlers.booking.models import Booking
 from handlers.payment.models import Payment, Refund
-from tests.integration.booking.queries import CANCEL, CONFIRM, CREATE, SEAT_MAP
+from tests.integration.booking.queries import booking_api
 
 pytestmark = pytest.mark.integration
 USERS = 30
 SEATS = [f"A-{n}" for n in range(1, 11)]
 
 
-async def book(client, showtime: str, seat_ids: list[str], card: str) -> tuple[str, str | None]:
+async def book(api: Client, showtime: str, seat_ids: list[str], card: str) -> tuple[str, str | None]:
     """(outcome, booking id): CONFIRMED, or the typed error code that stopped the booking."""
-    created = (await client(CREATE, s=showtime, seats=seat_ids, k=uuid.uuid4().hex))["data"]["createBooking"]
-    if created["error"] is not None:
-        return created["error"]["code"], None
-    booking_id = created["booking"]["id"]
-    result = (await client(CONFIRM, b=booking_id, t=card))["data"]["confirmBooking"]
-    return (result["booking"]["status"] if result["error"] is None else result["error"]["code"]), booking_id
+    created = await api.create_booking(
+        showtime_id=showtime, seat_ids=seat_ids, idempotency_key=uuid.uuid4().hex
+    )
+    if created.error is not None:
+        return created.error.code, None
+    booking_id = created.booking.id
+    result = await api.confirm_booking(booking_id=booking_id, payment_token=card)
+    return (result.booking.status if result.error is None else result.error.code), booking_id
 
 
-async def cancel(client, booking_id: str) -> tuple[str, str]:
-    result = (await client(CANCEL, b=booking_id))["data"]["cancelBooking"]
-    assert result["error"] is None, result
-    return result["booking"]["status"], booking_id
+async def cancel(api: Client, booking_id: str) -> tuple[str, str]:
+    result = await api.cancel_booking(id=booking_id)
+    assert result.error is None, result
+    return result.booking.status, booking_id
 
 
 async def test_racing_users_never_share_a_sold_seat(new_gql, make_showtime):
@@ -43,7 +46,7 @@ async def test_racing_users_never_share_a_sold_seat(new_gql, make_showtime):
     rng = random.Random(2026)
     wishes = [sorted(rng.sample(SEATS, rng.randint(1, 3))) for _ in range(USERS)]
     cards = rng.choices(["tok_visa_success", "tok_card_declined"], weights=[3, 1], k=USERS)
-    clients = [new_gql() for _ in range(USERS)]
+    clients = [booking_api(new_gql()) for _ in range(USERS)]
 
     first = await asyncio.gather(*(book(clients[i], showtime, wishes[i], cards[i]) for i in range(USERS)))
     winners = [i for i, (outcome, _) in enumerate(first) if outcome == "CONFIRMED"]
@@ -65,8 +68,8 @@ async def test_racing_users_never_share_a_sold_seat(new_gql, make_showtime):
     sold_to = [seat for booking in confirmed for seat in booking.seat_ids]
     assert len(sold_to) == len(set(sold_to)), "a seat belongs to two confirmed bookings"
 
-    seat_map = (await clients[0](SEAT_MAP, s=showtime))["data"]["seatMap"]["seats"]
-    states = {seat["id"]: seat["state"] for seat in seat_map if seat["id"] in SEATS}
+    seat_map = (await clients[0].seat_map(showtime_id=showtime)).seats
+    states = {seat.id: seat.state for seat in seat_map if seat.id in SEATS}
     assert {seat for seat, state in states.items() if state == "SOLD"} == set(sold_to)
     assert {state for seat, state in states.items() if seat not in sold_to} <= {"AVAILABLE"}
 
