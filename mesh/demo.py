@@ -49,7 +49,8 @@ def run_demo(gateway_url: str) -> int:
             _show("4. two free seats (GET /showtimes/{id}/seats)", seats)
             booking_id = asyncio.run(_book(client, token, showtime["id"], seats))
         except (journey.JourneyError, GraphQLClientError, httpx.HTTPError) as exc:
-            body = exc.response.text[:500] if isinstance(exc, GraphQLClientHttpError) else ""
+            response = exc.response if isinstance(exc, GraphQLClientHttpError) else None
+            body = response.text[:500] if isinstance(response, httpx.Response) else ""
             _show("the demo stopped", f"{exc} {body}")
             return 1
     if booking_id is None:

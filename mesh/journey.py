@@ -102,7 +102,9 @@ async def booking_api(client: httpx.Client, token: str) -> AsyncIterator[Booking
     """The typed GraphQL client on ``client``'s gateway, headers and timeout, acting for ``token``."""
     headers = {**client.headers, **bearer(token)}  # the generated client sends only its http_client's
     http = httpx.AsyncClient(base_url=client.base_url, headers=headers, timeout=client.timeout)
-    async with BookingApi(url="/graphql", http_client=http) as api:
+    # ariadne-codegen's HttpClient protocol takes post(url, json, ...) positionally, httpx's post takes them
+    # by keyword only; the generated client passes them by keyword.
+    async with BookingApi(url="/graphql", http_client=http) as api:  # type: ignore[arg-type]
         yield api
 
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from beanie import Document
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, IndexModel
 
@@ -16,6 +15,7 @@ from generated.events.models import (
     BookingExpiredData,
     Money,
 )
+from handlers.common.documents import StrIdDocument
 from handlers.common.outbox import OutboxMixin
 
 BookingEventData = TypeVar(
@@ -46,7 +46,7 @@ class Step(BaseModel):
     detail: str | None = None
 
 
-class Booking(OutboxMixin, Document):
+class Booking(OutboxMixin, StrIdDocument):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     user_id: str
     idempotency_key: str

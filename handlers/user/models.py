@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from beanie import Document, Indexed
 from pydantic import Field
 
+from handlers.common.documents import StrIdDocument
 from handlers.common.outbox import OutboxMixin
 
 
@@ -16,7 +17,7 @@ def _now() -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-class User(Document, OutboxMixin):
+class User(OutboxMixin, StrIdDocument):
     id: str = Field(default_factory=lambda: f"usr_{uuid.uuid4().hex}")
     email: Annotated[str, Indexed(unique=True)]
     password_hash: str
@@ -29,7 +30,7 @@ class User(Document, OutboxMixin):
         name = "users"
 
 
-class RefreshToken(Document):
+class RefreshToken(StrIdDocument):
     """An issued refresh token, keyed by its SHA-256 (the token itself is never stored).
 
     ``family_id`` groups the tokens rotated from one log-in. FerretDB v1 updates are not
@@ -47,7 +48,7 @@ class RefreshToken(Document):
         name = "refresh_tokens"
 
 
-class SpentRefreshToken(Document):
+class SpentRefreshToken(StrIdDocument):
     id: str  # the spent token's hash
     spent_at: datetime = Field(default_factory=_now)
 
@@ -55,7 +56,7 @@ class SpentRefreshToken(Document):
         name = "refresh_tokens_spent"
 
 
-class RevokedFamily(Document):
+class RevokedFamily(StrIdDocument):
     id: str  # the family id
     revoked_at: datetime = Field(default_factory=_now)
 

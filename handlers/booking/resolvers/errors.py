@@ -8,6 +8,7 @@ reaches GraphQL: ``refusal_reply`` answers it as BAD_USER_INPUT.
 
 import json
 import logging
+from typing import Any
 
 from ariadne.utils import unwrap_graphql_error
 from graphql import GraphQLError
@@ -19,8 +20,8 @@ logger = logging.getLogger(__name__)
 
 
 def format_error(error: GraphQLError, debug: bool = False) -> dict:
-    formatted = dict(error.formatted)
-    extensions = dict(formatted.get("extensions") or {})
+    formatted: dict[str, Any] = dict(error.formatted)
+    extensions = dict(error.formatted.get("extensions") or {})
     original = unwrap_graphql_error(error)
     if isinstance(original, BookingFault):
         formatted["message"] = original.message
