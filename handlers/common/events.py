@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, RabbitPublisher, RabbitQueue
+from faststream.rabbit import ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue
+from faststream.rabbit.publisher import RabbitPublisher  # what broker.publisher() returns
 from pydantic import BaseModel
 
 from generated.events import models as ev
