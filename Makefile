@@ -46,8 +46,8 @@ test: install infra keys browser
 	scripts/lint.sh
 	scripts/run_tests.sh
 
-test-unit: install
-	$(PY) -m pytest -m unit
+test-unit: install keys
+	scripts/test_unit.sh
 
 test-integration: install infra keys
 	$(PY) -m pytest -m integration

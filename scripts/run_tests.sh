@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite (what `make test` and CI run). Infra must be up (`make infra`).
+# First the unit tests, without network (scripts/test_unit.sh), then everything else.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 status=0
-.venv/bin/python -m pytest -p no:cacheprovider "$@" || status=$?
+scripts/test_unit.sh -q || status=$?
+if [ "$status" -eq 0 ]; then
+  .venv/bin/python -m pytest -p no:cacheprovider -m "not unit" "$@" || status=$?
+fi
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure here" >&2
 fi
