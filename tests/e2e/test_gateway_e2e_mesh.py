@@ -234,6 +234,15 @@ def test_gateway_health(gateway):
     assert supervisor.healthy(GATEWAY)
 
 
+def test_the_docs_portal_is_public_at_the_gateway(gateway):
+    index = gateway.get("/docs")
+    assert index.status_code == 200 and "text/html" in index.headers["content-type"]
+    for contract in ("user.yaml", "cinema.yaml", "payment.yaml", "booking.graphql", "events.yaml"):
+        assert contract in index.text, contract
+    raw = gateway.get("/docs/contracts/openapi/payment.yaml")
+    assert raw.status_code == 200 and "openapi: 3.0.3" in raw.text
+
+
 async def test_the_gateway_benchmark_measures_both_paths(mesh, fresh_showtime):
     path = f"/showtimes/{fresh_showtime['id']}/seats"
     for base_url in (by_name("cinema").url, mesh.gateway_url):
