@@ -15,7 +15,6 @@ import uuid
 import httpx
 import pytest
 
-from generated.graphql_client import Client
 from handlers.booking.models import Booking
 from handlers.common.service_token import ServiceToken
 from handlers.payment.client import PaymentClient
@@ -39,7 +38,7 @@ from tests.integration.booking.conftest import (  # noqa: F401 (fixtures)
     until,
 )
 from tests.integration.booking.invariants import money_and_seats
-from tests.integration.booking.queries import booking_api
+from tests.integration.booking.queries import book, booking_api, seat_states_of
 
 pytestmark = [pytest.mark.security, pytest.mark.integration]
 
@@ -47,19 +46,6 @@ pytestmark = [pytest.mark.security, pytest.mark.integration]
 def customer(url: str) -> tuple[str, GraphQLClient]:
     user_id = f"user-{uuid.uuid4().hex[:12]}"
     return user_id, GraphQLClient(url, mint_token(user_id))
-
-
-async def book(api: Client, showtime: str, seats: list[str]):
-    created = await api.create_booking(showtime_id=showtime, seat_ids=seats, idempotency_key=uuid.uuid4().hex)
-    assert created.error is None, created
-    return created.booking
-
-
-def seat_states_of(api: Client):
-    async def seat_states(showtime: str) -> dict[str, str]:
-        return {seat.id: seat.state for seat in (await api.seat_map(showtime_id=showtime)).seats}
-
-    return seat_states
 
 
 async def test_a_cheap_capture_is_never_taken_as_the_bookings_payment(

@@ -6,6 +6,8 @@ call opens its own connection, so a client needs no closing. A test that needs t
 503) posts the generated document (``generated.graphql_client.operations``) itself.
 """
 
+import uuid
+
 import httpx
 
 from generated.graphql_client import Client
@@ -29,3 +31,19 @@ class _ConnectionPerCall:
 def booking_api(gql: GraphQLClient) -> Client:
     headers = {"Authorization": f"Bearer {gql.token}"} if gql.token else {}
     return Client(url=gql.url, http_client=_ConnectionPerCall(headers))
+
+
+async def book(api: Client, showtime: str, seats: list[str]):
+    """A PENDING booking of ``seats`` (a fresh idempotency key); fails the test on a payload error."""
+    created = await api.create_booking(showtime_id=showtime, seat_ids=seats, idempotency_key=uuid.uuid4().hex)
+    assert created.error is None, created
+    return created.booking
+
+
+def seat_states_of(api: Client):
+    """``await seat_states(showtime)`` -> seat id -> state, as the public seat map shows them."""
+
+    async def seat_states(showtime: str) -> dict[str, str]:
+        return {seat.id: seat.state for seat in (await api.seat_map(showtime_id=showtime)).seats}
+
+    return seat_states

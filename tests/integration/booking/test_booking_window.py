@@ -11,34 +11,20 @@ import uuid
 
 import pytest
 
-from generated.graphql_client import Client
 from handlers.booking.models import Booking
 from handlers.payment.models import Payment
 from tests.integration.booking.conftest import GraphQLClient, mint_token, until
 from tests.integration.booking.invariants import money_and_seats
-from tests.integration.booking.queries import booking_api
+from tests.integration.booking.queries import book, booking_api, seat_states_of
 
 pytestmark = pytest.mark.integration
-
-
-async def create(api: Client, showtime: str, seats: list[str]):
-    created = await api.create_booking(showtime_id=showtime, seat_ids=seats, idempotency_key=uuid.uuid4().hex)
-    assert created.error is None, created
-    return created.booking
-
-
-def seat_states_of(api: Client):
-    async def seat_states(showtime: str) -> dict[str, str]:
-        return {seat.id: seat.state for seat in (await api.seat_map(showtime_id=showtime)).seats}
-
-    return seat_states
 
 
 async def test_confirm_after_the_start_charges_nothing_and_releases_the_seats(
     gql, make_showtime, start_showtime
 ):
     showtime, api = await make_showtime(), booking_api(gql)
-    booking = await create(api, showtime, ["A-1", "A-2"])
+    booking = await book(api, showtime, ["A-1", "A-2"])
     await start_showtime(showtime)
 
     late = await api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success")
@@ -65,10 +51,10 @@ async def test_cancel_after_the_start_is_too_late_and_keeps_a_paid_booking(
     gql, make_showtime, start_showtime
 ):
     showtime, api = await make_showtime(), booking_api(gql)
-    paid = await create(api, showtime, ["A-3"])
+    paid = await book(api, showtime, ["A-3"])
     confirmed = await api.confirm_booking(booking_id=paid.id, payment_token="tok_visa_success")
     assert confirmed.booking.status == "CONFIRMED"
-    unpaid = await create(api, showtime, ["A-4"])
+    unpaid = await book(api, showtime, ["A-4"])
     await start_showtime(showtime)
 
     kept = await api.cancel_booking(id=paid.id)
@@ -87,7 +73,7 @@ async def test_a_charge_in_flight_when_the_show_starts_is_refunded(
 ):
     showtime = await make_showtime()
     api = booking_api(GraphQLClient(slow_booking_url, mint_token(f"user-{uuid.uuid4().hex[:12]}")))
-    booking = await create(api, showtime, ["B-2"])
+    booking = await book(api, showtime, ["B-2"])
     confirming = asyncio.create_task(
         api.confirm_booking(booking_id=booking.id, payment_token="tok_visa_success")
     )
