@@ -132,8 +132,16 @@ def test_global_plugins_are_the_required_set(doc):
         "response-transformer",
     ]
     limiter = doc["plugins"][3]["config"]
-    assert limiter["limit_by"] == "consumer"
+    assert limiter["limit_by"] == "ip"
     assert limiter["policy"] == "redis"
+
+
+def test_no_route_counts_every_user_in_one_bucket(doc, keys_dir):
+    """Every user token is the one consumer cinemesh-users (and every anonymous request another), so a
+    limit by consumer or credential would be one bucket for all users: the mesh-wide cap it once was."""
+    for route in build(doc, keys_dir).routes:
+        limiter = route.plugins.get("rate-limiting")
+        assert limiter is not None and limiter.config["limit_by"] == "ip", route.name
 
 
 def test_jwt_consumer_is_keyed_by_the_issuer_with_the_key_placeholder(doc):
@@ -180,13 +188,13 @@ PUBLIC_SURFACE = [
     ("POST", "/users", "user-service", False, "ip"),
     ("POST", "/auth/token", "user-service", False, "ip"),
     ("GET", "/.well-known/jwks.json", "user-service", False, "ip"),
-    ("GET", "/users/me", "user-service", True, "consumer"),
-    ("GET", "/showtimes/42/seats", "cinema-service", False, "consumer"),
+    ("GET", "/users/me", "user-service", True, "ip"),
+    ("GET", "/showtimes/42/seats", "cinema-service", False, "ip"),
     ("POST", "/graphql", "booking-service", "anonymous", "ip"),
-    ("GET", "/graphql", "booking-service", False, "consumer"),
-    ("GET", "/docs", "docs", False, "consumer"),
-    ("GET", "/docs/openapi/user.html", "docs", False, "consumer"),
-    ("HEAD", "/docs/", "docs", False, "consumer"),
+    ("GET", "/graphql", "booking-service", False, "ip"),
+    ("GET", "/docs", "docs", False, "ip"),
+    ("GET", "/docs/openapi/user.html", "docs", False, "ip"),
+    ("HEAD", "/docs/", "docs", False, "ip"),
 ]
 BEARER = {"Authorization": "Bearer x.y.z"}
 NOT_ROUTED = [
