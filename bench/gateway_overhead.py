@@ -5,32 +5,24 @@
    correlation id, pooled proxying, the same request and concurrency, in the same run.
 Prints requests/s, p50 and p99 of each and the ratio gateway / direct.
 
-Needs the running mesh: starts it with ``python -m mesh up`` when it is not (and leaves it up).
-The gateway client uses a random loopback source address, so the per-IP rate limit of an
-earlier run never counts against this one.
+Runs on the mesh ``python -m bench`` starts for it (``NEEDS_MESH``). The gateway client uses a
+random loopback source address, so the per-IP rate limit of an earlier run never counts against
+this one.
 """
 
 import asyncio
 import random
 import statistics
-import subprocess
-import sys
 import time
 
 import httpx
 
-from handlers.common.settings import REPO_ROOT
-from mesh import supervisor
-from mesh.processes import ALL, GATEWAY_URL, by_name
+from mesh.processes import GATEWAY_URL, by_name
 
-REQUESTS = 1000  # per scenario; the gateway's global limit is 3000 per minute and address
+NEEDS_MESH = True
+REQUESTS = 1000  # per scenario; the gateway's limit on this route is 3000 per minute and address
 CONCURRENCY = 16
 WARM_UP = 50
-
-
-def ensure_mesh() -> None:
-    if not all(supervisor.healthy(spec) for spec in ALL):
-        subprocess.run([sys.executable, "-m", "mesh", "up"], cwd=REPO_ROOT, check=True)
 
 
 async def measure(
@@ -58,7 +50,6 @@ async def measure(
 
 
 async def main() -> None:
-    ensure_mesh()
     source = f"127.{random.randint(1, 254)}.{random.randint(0, 254)}.{random.randint(1, 254)}"
     limits = httpx.Limits(max_connections=CONCURRENCY)
     direct = httpx.AsyncClient(base_url=by_name("cinema").url, limits=limits, timeout=30)

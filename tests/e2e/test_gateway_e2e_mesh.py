@@ -13,6 +13,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bench.gateway_overhead import measure
+from bench.rush import rush
+from bench.rush.loop import SEATS_TAKEN
 from generated.graphql_client import BookingErrorCode, BookingStatus
 from generated.graphql_client.operations import CREATE_BOOKING_GQL
 from handlers.common.settings import REPO_ROOT, ServiceSettings
@@ -249,3 +251,24 @@ async def test_the_gateway_benchmark_measures_both_paths(mesh, fresh_showtime):
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
             rate, p50, p99 = await measure(client, path, requests=20, warm_up=1)
         assert rate > 0 and 0 < p50 <= p99, (base_url, rate, p50, p99)
+
+
+async def test_the_rush_benchmark_books_through_both_paths(mesh):
+    """The load generator of ``make bench`` (bench/rush) for a few seconds with 2 users, on this mesh."""
+    result = await rush(
+        user_counts=(2,), seconds=2, warm_up=0.5, race_attempts=20, gateway_url=mesh.gateway_url
+    )
+    assert [(users, path) for users, path, _, _ in result.loops] == [
+        (1, "gateway"),
+        (2, "gateway"),
+        (2, "direct"),
+    ]
+    for users, path, samples, _ in result.loops:
+        whole = sorted(samples.latencies["whole booking"])
+        assert samples.confirmed == len(whole) > 0, (users, path)
+        assert 0 < whole[len(whole) // 2] <= whole[-1], (users, path)
+        assert set(samples.errors) <= {SEATS_TAKEN}, (users, path, samples.errors)
+    for path, race in result.races:
+        assert race.winners == 10 and sorted(race.sold.values()) == [1] * 10, (path, race)
+        assert race.errors == {SEATS_TAKEN: 10}, (path, race.errors)
+    assert "confirmed/s" in result.markdown()

@@ -1,0 +1,69 @@
+"""Contention: many clients race for a few seats of one showtime at the same moment.
+
+Each attempt holds one of the ten contested seats (createBooking; every seat is tried by about the
+same number of attempts, in random order) and, when it wins the hold, pays (confirmBooking).
+Exactly one booking per seat must win; the rest are told the seats are taken.
+"""
+
+import asyncio
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bench.rush.loop import SEATS_TAKEN, Target, addresses, error_kind, user_client
+from bench.rush.setup import SeatSupply, User
+from generated.graphql_client import BookingErrorCode, BookingStatus
+from generated.graphql_client import Client as BookingApi
+from mesh import journey
+
+CONTESTED = [f"A-{n}" for n in range(1, 11)]
+
+
+@dataclass
+class RaceResult:
+    attempts: int
+    winners: int = 0
+    sold: Counter = field(default_factory=Counter)  # seat -> confirmed bookings holding it
+    hold_ms: list[float] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+
+
+async def attempt(api: BookingApi, showtime: int, seat: str, result: RaceResult) -> None:
+    started = time.perf_counter()
+    try:
+        created = await journey.create_booking(api, showtime, [seat])
+    except Exception as error:
+        result.errors[error_kind(error)] += 1
+        return
+    finally:
+        result.hold_ms.append((time.perf_counter() - started) * 1000)
+    if created.error or not created.booking:
+        code = created.error.code if created.error else "no booking"
+        result.errors[SEATS_TAKEN if code == BookingErrorCode.SEATS_UNAVAILABLE else str(code)] += 1
+        return
+    confirmed = await journey.confirm_booking(api, created.booking.id)
+    if confirmed.booking and confirmed.booking.status == BookingStatus.CONFIRMED:
+        result.winners += 1
+        result.sold.update(confirmed.booking.seat_ids)
+    else:
+        result.errors[str(confirmed.error.code if confirmed.error else "not confirmed")] += 1
+
+
+async def race(
+    users: list[User], target: Target, supply: SeatSupply, attempts: int, via_gateway: bool
+) -> RaceResult:
+    showtime = await supply.schedule()
+    sources = addresses(len(users)) if via_gateway else [None] * len(users)
+    clients = [user_client(user, source) for user, source in zip(users, sources, strict=True)]
+    seats = [CONTESTED[i % len(CONTESTED)] for i in range(attempts)]  # every seat is contested
+    random.shuffle(seats)
+    result = RaceResult(attempts)
+    try:
+        apis = [BookingApi(url=target.graphql_url, http_client=c) for c in clients]  # type: ignore[arg-type]
+        await asyncio.gather(
+            *(attempt(apis[i % len(apis)], showtime, seat, result) for i, seat in enumerate(seats))
+        )
+    finally:
+        await asyncio.gather(*(client.aclose() for client in clients))
+    return result
