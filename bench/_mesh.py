@@ -5,7 +5,8 @@ counters), emptied before every start so each run begins from the same state. Pi
 to ``.run/bench/mesh/`` (CINEMESH_STATE_DIR), so ``make down`` never stops the benchmark's processes
 and the benchmark never signals a developer's. The mesh uses the usual ports (the services'
 inter-service addresses are their defaults): if anything already answers on one of them the
-benchmark refuses to start rather than measure, or stop, a mesh it does not own.
+benchmark refuses to start rather than measure, or stop, a mesh it does not own (and stops if,
+after the start, a service of the mesh is not one of the processes it started).
 """
 
 import asyncio
@@ -97,6 +98,10 @@ def owned_mesh() -> Iterator[None]:
         )
         if result.returncode != 0:
             raise RuntimeError(f"bench mesh did not start:\n{result.stdout}\n{result.stderr}")
+        # `mesh up` reuses a healthy service it did not start: one that came up meanwhile is foreign.
+        foreign = [spec.name for spec in ALL if supervisor.running_pid(spec) is None]
+        if foreign:
+            raise SystemExit(f"bench: {', '.join(foreign)} answered from another mesh started meanwhile")
         yield
     finally:
         for spec in reversed(ALL):
