@@ -33,7 +33,7 @@ from handlers.booking.settings import BookingSettings
 from handlers.cinema.inventory_client import InventoryClient
 from handlers.common.auth import TokenVerifier
 from handlers.common.mongo import connect_beanie
-from handlers.common.outbox_relay import running_outbox_relay
+from handlers.common.outbox_relay import OutboxOptions, running_outbox_relay
 from handlers.common.request_limits import BodyLimits, RequestLimits
 from handlers.common.service_token import ServiceToken
 from handlers.payment.client import PaymentClient
@@ -87,7 +87,10 @@ def create_app(settings: BookingSettings | None = None, deps: SagaDeps | None = 
         http_handler=DeadlineHTTPHandler(settings.request_deadline_seconds),
     )
 
-    async def health(_request: Request) -> JSONResponse:
+    async def health(request: Request) -> JSONResponse:
+        relay = getattr(request.app.state, "outbox_relay", None)
+        if relay is not None and (failed := await relay.failed()):
+            return JSONResponse({"status": "degraded", "outbox_failed": failed})
         return JSONResponse({"status": "ok"})
 
     @contextlib.asynccontextmanager
@@ -101,8 +104,8 @@ def create_app(settings: BookingSettings | None = None, deps: SagaDeps | None = 
             sweeper = asyncio.create_task(_sweep(app.state.deps, settings.sweep_interval_seconds, stale))
             stack.callback(sweeper.cancel)
             if settings.outbox_relay:
-                await stack.enter_async_context(
-                    running_outbox_relay(settings.amqp_url, [Booking], settings.outbox_poll_seconds)
+                app.state.outbox_relay = await stack.enter_async_context(
+                    running_outbox_relay(settings.amqp_url, [Booking], OutboxOptions.of(settings))
                 )
             yield
 

@@ -3,10 +3,11 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from handlers.common.outbox_relay import OutboxSettings
 from handlers.common.settings import ServiceSettings
 
 
-class BookingSettings(ServiceSettings):
+class BookingSettings(OutboxSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="BOOKING_", extra="ignore", populate_by_name=True)
 
     host: str = "127.0.0.1"
@@ -21,8 +22,6 @@ class BookingSettings(ServiceSettings):
     hold_ttl_seconds: int = 600
     sweep_interval_seconds: float = 15.0
     recovery_grace_seconds: float = 30.0
-    outbox_relay: bool = True
-    outbox_poll_seconds: float = 0.2
     # A query still running after this is cancelled; a mutation is answered, then runs to its end.
     request_deadline_seconds: float = Field(10.0, gt=0)
     # GraphQL document limits (handlers.booking.query_limits); GraphiQL's introspection needs depth 14.

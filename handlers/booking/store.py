@@ -1,22 +1,21 @@
 """Persisting saga steps: one atomic, conditional document write per step.
 
-Each step is a ``find_one_and_update`` guarded by the expected current status (and, for
-claiming a booking, a free lease: ``lease_free``) and taken
-under ``document_lock`` (FerretDB updates are not atomic read-modify-writes), so two
-concurrent requests cannot both take the same step and the relay's ``$pull`` cannot undo
-it. The step's history entry and its event (``OutboxMixin.record_event``) travel in that
-same write.
+Each step is one guarded update (``handlers.common.documents.update``: the document's mutex, as
+FerretDB updates are not atomic read-modify-writes) conditioned on the expected current status
+(and, for claiming a booking, a free lease: ``lease_free``), so two concurrent requests cannot
+both take the same step and the relay marking an event published cannot undo it. The step's
+history entry and its event (``OutboxMixin.record_event``) travel in that same write.
 """
 
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from pymongo import ReturnDocument
 
 from handlers.booking.errors import Conflict
 from handlers.booking.models import Booking, Status, now
-from handlers.common.doc_lock import document_lock
+from handlers.common import documents
+from handlers.common.outbox import recorded_update
 
 
 async def transition(
@@ -32,17 +31,13 @@ async def transition(
     """Move ``booking`` from one of ``expected`` to ``to`` if it still is there (and matches ``guard``)."""
     at = at or now()
     push: dict[str, Any] = {"history": {"status": str(to), "at": at, "detail": detail}}
+    assign: dict[str, Any] = {"status": str(to), "updated_at": at, **fields}
     if event is not None:
-        recorded = booking.record_event(*event)
-        push["outbox"] = {**recorded.model_dump(), "occurred_at": at}
-        push["outbox_pending"] = recorded.event_id
-    update = {"$set": {"status": str(to), "updated_at": at, **fields}, "$push": push}
-    async with document_lock(Booking, booking.id):
-        raw = await Booking.get_pymongo_collection().find_one_and_update(
-            {"_id": booking.id, "status": {"$in": [str(s) for s in expected]}, **(guard or {})},
-            update,
-            return_document=ReturnDocument.AFTER,
-        )
+        recorded = recorded_update(booking.record_event(*event).model_copy(update={"occurred_at": at}))
+        push |= recorded["$push"]
+        assign |= recorded["$set"]
+    condition = {"status": {"$in": [str(s) for s in expected]}, **(guard or {})}
+    raw = await documents.update(Booking, booking.id, {"$set": assign, "$push": push}, condition)
     if raw is None:
         raise Conflict(f"booking {booking.id} changed concurrently; retry")
     return Booking.model_validate(raw)

@@ -1,14 +1,30 @@
-"""``StrIdDocument``: the beanie ``Document`` of a collection whose ``_id`` is a string the service
-chooses (a uuid, a prefixed id, a key's hash), declared in the model as ``id: str``.
+"""MongoDB documents: ``StrIdDocument`` and the one guarded write path for shared documents.
 
-beanie stores any ``_id`` type, but types ``Document.id`` as ``PydanticObjectId | None``, so a model
-narrowing it to ``str`` is an incompatible override for a type checker. At run time this is
-``Document`` itself (beanie sees no extra class in the hierarchy).
+FerretDB v1 applies an update by reading the document and writing it back with no lock between:
+two concurrent updates of one document (say the outbox relay marking an event published and a
+service's state change) silently lose one, and a filter such as ``{"status": "PENDING"}`` is no
+compare-and-set. Every update of a document that records events (``OutboxMixin``) therefore goes
+through ``update`` or ``rewrite`` here, never through beanie's ``set``/``save`` or the collection:
+each takes the document's mutex (``handlers.common.doc_lock``), writes, and keeps the outbox queue
+in step with the written document under that same mutex (``handlers.common.outbox_queue.sync``).
+
+    raw = await update(Booking, booking_id, {"$set": {...}}, condition={"status": "PENDING"})
+    raw = await rewrite(Booking, booking_id, lambda current: {"$set": {...}} or None)
+
+``StrIdDocument`` is the beanie ``Document`` of a collection whose ``_id`` is a string the service
+chooses (a uuid, a prefixed id, a key's hash), declared in the model as ``id: str``. beanie stores
+any ``_id`` type, but types ``Document.id`` as ``PydanticObjectId | None``, so a model narrowing it
+to ``str`` is an incompatible override for a type checker. At run time this is ``Document`` itself.
 """
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from beanie import Document
+from pymongo import ReturnDocument
+
+from handlers.common import outbox_queue
+from handlers.common.doc_lock import collection_lock
 
 if TYPE_CHECKING:
 
@@ -17,3 +33,41 @@ if TYPE_CHECKING:
 
 else:
     StrIdDocument = Document
+
+Update = Mapping[str, Any]
+
+
+async def update(
+    model: type[Document], document_id: Any, change: Update, condition: Update | None = None
+) -> dict[str, Any] | None:
+    """Apply ``change`` to the document if it matches ``condition``; the document after it, or None
+    when it does not exist or does not match."""
+    collection = model.get_pymongo_collection()
+    async with collection_lock(collection, document_id):
+        raw = await collection.find_one_and_update(
+            {"_id": document_id, **(condition or {})}, dict(change), return_document=ReturnDocument.AFTER
+        )
+        if raw is not None:
+            await outbox_queue.sync(collection, raw)
+    return raw
+
+
+async def rewrite(
+    model: type[Document], document_id: Any, decide: Callable[[dict[str, Any]], Update | None]
+) -> dict[str, Any] | None:
+    """Read the document, ask ``decide`` for the update to apply (None: leave it), apply it; the
+    document as it then stands, or None when it does not exist."""
+    collection = model.get_pymongo_collection()
+    async with collection_lock(collection, document_id):
+        current = await collection.find_one({"_id": document_id})
+        if current is None:
+            return None
+        change = decide(current)
+        if change is None:
+            return current
+        raw = await collection.find_one_and_update(
+            {"_id": document_id}, dict(change), return_document=ReturnDocument.AFTER
+        )
+        if raw is not None:
+            await outbox_queue.sync(collection, raw)
+    return raw

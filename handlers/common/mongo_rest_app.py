@@ -17,7 +17,7 @@ from pymongo import AsyncMongoClient
 
 from handlers.common.context import ContextValues
 from handlers.common.method_guard import MethodGuard, declared_methods
-from handlers.common.outbox_relay import running_outbox_relay
+from handlers.common.outbox_relay import OutboxOptions, running_outbox_relay
 from handlers.common.problems import install_problem_handlers
 from handlers.common.request_limits import BodyLimits, RequestLimits
 from handlers.common.settings import REPO_ROOT
@@ -32,8 +32,10 @@ def mongo_lifespan(
     relay_to: str | None,
     outbox_documents: Sequence[type[Document]],
     on_start: Callable[[], Awaitable[None]] | None = None,
+    outbox: OutboxOptions | None = None,
 ) -> Lifespan:
-    """Connect, run ``on_start``, relay outbox events to ``relay_to`` (an AMQP URL; None: no relay)."""
+    """Connect, run ``on_start``, relay outbox events to ``relay_to`` (an AMQP URL; None: no relay)
+    with ``outbox`` options."""
 
     @asynccontextmanager
     async def lifespan(_app: AsyncApp) -> AsyncIterator[None]:
@@ -43,7 +45,7 @@ def mongo_lifespan(
                 await on_start()
             async with AsyncExitStack() as stack:
                 if relay_to is not None:
-                    await stack.enter_async_context(running_outbox_relay(relay_to, outbox_documents))
+                    await stack.enter_async_context(running_outbox_relay(relay_to, outbox_documents, outbox))
                 yield
         finally:
             await client.close()

@@ -1,11 +1,14 @@
 """Transactional outbox, the writing side.
 
-A document that emits events mixes in ``OutboxMixin`` and calls ``record_event``
-before the same ``insert``/``save`` that stores its state change, so the event and the
-change land in one MongoDB document write. ``outbox`` keeps every event the document
-emitted (the AsyncAPI envelope); ``outbox_pending`` holds the ids not yet published.
-The relay publishes pending events with publisher confirms, then ``$pull``s their ids
-(FerretDB v1 has no positional ``$`` update, hence the separate id list).
+A document that emits events mixes in ``OutboxMixin`` and calls ``record_event`` before the
+``insert`` that stores it, or sends ``recorded_update(event)`` within the guarded update of
+``handlers.common.documents`` that stores its state change: the event and the change land in one
+MongoDB document write. ``outbox`` keeps the events the document emitted (the AsyncAPI envelope;
+published ones are pruned after a retention); ``outbox_pending`` holds the ids not yet published
+(FerretDB v1 has no positional ``$`` update, hence the separate id list); ``outbox_waiting`` is
+true while any is pending (a top-level flag FerretDB can filter without decoding every document).
+Right after the write, the document gets a row in the outbox queue (``handlers.common.outbox_queue``:
+the insert hook below, or the guarded update) and this process's relay is woken.
 
 Only what the AsyncAPI contract declares is recorded: ``record_event`` refuses a type that is
 not one of its channels (``UndeclaredEvent``) and a payload its generated model refuses, or with a
@@ -18,8 +21,10 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from beanie import Document, Insert, after_event
 from pydantic import BaseModel, Field, ValidationError
 
+from handlers.common import outbox_queue
 from handlers.common.events import EVENT_SCHEMAS
 
 CONTRACT = "contracts/asyncapi/events.yaml"
@@ -76,9 +81,25 @@ def contract_checked(event: OutboxEvent) -> OutboxEvent:
     return event.model_copy(update={"data": data.model_dump(mode="json")})
 
 
+def recorded_update(event: OutboxEvent) -> dict[str, dict[str, Any]]:
+    """The part of a guarded update that stores ``event`` (from ``record_event``) as pending."""
+    return {
+        "$push": {"outbox": event.model_dump(), "outbox_pending": event.event_id},
+        "$set": {"outbox_waiting": True},
+    }
+
+
 class OutboxMixin(BaseModel):
     outbox: list[OutboxEvent] = Field(default_factory=list)
     outbox_pending: list[str] = Field(default_factory=list)
+    outbox_waiting: bool = False
+
+    @after_event(Insert)
+    async def _queue_recorded_events(self) -> None:
+        if self.outbox_pending:
+            document: Any = self  # a Document: the mixin is only ever mixed into beanie documents
+            assert isinstance(document, Document)
+            await outbox_queue.enqueue(document.get_pymongo_collection(), document.id)
 
     def record_event(
         self, event_type: str, data: BaseModel | Mapping[str, Any], version: int = 1
@@ -96,4 +117,5 @@ class OutboxMixin(BaseModel):
         event = contract_checked(event)
         self.outbox.append(event)
         self.outbox_pending.append(event.event_id)
+        self.outbox_waiting = True
         return event

@@ -6,6 +6,7 @@ from pymongo import AsyncMongoClient
 from handlers.common.auth import TokenVerifier
 from handlers.common.mongo import connect_beanie
 from handlers.common.mongo_rest_app import contract_app, mongo_lifespan
+from handlers.common.outbox_relay import OutboxOptions
 from handlers.common.rest_auth import security_map
 from handlers.payment.models import DOCUMENT_MODELS, Payment, Refund
 from handlers.payment.processor import SimulatedProcessor
@@ -24,7 +25,10 @@ def create_app(settings: PaymentSettings | None = None) -> AsyncApp:
         MongoProcessorLedger(), settings.processor_latency_ms / 1000, settings.processor_timeout_seconds
     )
     lifespan = mongo_lifespan(
-        lambda: connect(settings), settings.amqp_url if settings.outbox_relay else None, [Payment, Refund]
+        lambda: connect(settings),
+        settings.amqp_url if settings.outbox_relay else None,
+        [Payment, Refund],
+        outbox=OutboxOptions.of(settings),
     )
     return contract_app(
         __name__,

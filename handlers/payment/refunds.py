@@ -15,7 +15,8 @@ from pymongo.errors import DuplicateKeyError
 
 from generated.events.models import PaymentRefundedData
 from generated.openapi.payment import RefundRequest
-from handlers.common.doc_lock import document_lock
+from handlers.common import documents
+from handlers.common.outbox import recorded_update
 from handlers.common.problems import Conflict, Unprocessable
 from handlers.payment.access import Caller, visible_payment
 from handlers.payment.idempotency import Response
@@ -85,21 +86,23 @@ def _log_entry(entry: Refund, outcome: Outcome) -> TransactionLogEntry:
 
 
 async def _mark_refunded(payment: Payment, refund_id: str, outcome: Outcome) -> Refund:
-    """The entry marked succeeded with its event, once (under the lock the outbox relay also takes)."""
-    async with document_lock(Refund, refund_id):
-        entry = await Refund.get(refund_id)
-        if entry is None:
-            raise LookupError(f"refund {refund_id} vanished from the ledger")
-        if entry.status == "pending":
-            entry.status, entry.processor_reference = "succeeded", outcome.reference
-            data = PaymentRefundedData(
-                payment_id=payment.id,
-                refund_id=entry.id,
-                booking_id=payment.booking_id,
-                user_id=payment.user_id,
-                amount=entry.amount,
-                currency=entry.currency,
-            )
-            entry.record_event("payment.refunded", data)
-            await entry.save()
+    """The entry marked succeeded with its event, once (one guarded update, conditioned on pending)."""
+    entry = await Refund.get(refund_id)
+    if entry is None:
+        raise LookupError(f"refund {refund_id} vanished from the ledger")
+    if entry.status == "pending":
+        data = PaymentRefundedData(
+            payment_id=payment.id,
+            refund_id=entry.id,
+            booking_id=payment.booking_id,
+            user_id=payment.user_id,
+            amount=entry.amount,
+            currency=entry.currency,
+        )
+        recorded = recorded_update(entry.record_event("payment.refunded", data))
+        marked = {"status": "succeeded", "processor_reference": outcome.reference, **recorded["$set"]}
+        change = {"$set": marked, "$push": recorded["$push"]}
+        raw = await documents.update(Refund, refund_id, change, condition={"status": "pending"})
+        # None: a concurrent call marked it first; read what it stored
+        entry = Refund.model_validate(raw) if raw is not None else await Refund.get(refund_id) or entry
     return entry

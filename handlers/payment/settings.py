@@ -2,10 +2,11 @@
 
 from pydantic_settings import SettingsConfigDict
 
+from handlers.common.outbox_relay import OutboxSettings
 from handlers.common.settings import ServiceSettings
 
 
-class PaymentSettings(ServiceSettings):
+class PaymentSettings(OutboxSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PAYMENT_", extra="ignore", populate_by_name=True)
 
     mongo_db: str = "payments"
@@ -16,4 +17,3 @@ class PaymentSettings(ServiceSettings):
     idempotency_wait_seconds: float = 10.0  # how long a same-key request waits for the first one
     idempotency_lease_seconds: float = 60.0  # an older unfinished claim was abandoned: take it over
     validate_responses: bool = False
-    outbox_relay: bool = True  # publish recorded events to RabbitMQ (tests turn it off)

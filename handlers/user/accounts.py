@@ -6,7 +6,7 @@ from typing import Literal
 from pymongo.errors import DuplicateKeyError
 
 from generated.events.models import UserRegisteredData
-from handlers.common.doc_lock import document_lock
+from handlers.common import documents
 from handlers.common.problems import Conflict, NotFound, Unauthorized
 from handlers.user import passwords
 from handlers.user.models import User
@@ -49,9 +49,8 @@ async def authenticate(email: str, password: str) -> User:
     if not await passwords.verify_password(user.password_hash if user else None, password) or user is None:
         raise Unauthorized("The email or password is incorrect.")
     if passwords.needs_rehash(user.password_hash):
-        rehashed = await passwords.hash_password(password)
-        async with document_lock(User, user.id):  # the outbox relay may be updating it too
-            await user.set({User.password_hash: rehashed})
+        user.password_hash = await passwords.hash_password(password)
+        await documents.update(User, user.id, {"$set": {"password_hash": user.password_hash}})
     return user
 
 
@@ -73,9 +72,9 @@ async def ensure_account(email: str, password: str, name: str, role: Role, phone
             if existing is None:
                 raise
     if existing.role != role or not await passwords.verify_password(existing.password_hash, password):
-        password_hash = await passwords.hash_password(password)
-        async with document_lock(User, existing.id):  # the outbox relay may be updating it too
-            await existing.set({User.role: role, User.password_hash: password_hash})
+        existing.role, existing.password_hash = role, await passwords.hash_password(password)
+        change = {"role": role, "password_hash": existing.password_hash}
+        await documents.update(User, existing.id, {"$set": change})
     return existing
 
 

@@ -6,6 +6,7 @@ from pymongo import AsyncMongoClient
 from handlers.common.auth import TokenVerifier
 from handlers.common.mongo import connect_beanie
 from handlers.common.mongo_rest_app import contract_app, mongo_lifespan
+from handlers.common.outbox_relay import OutboxOptions
 from handlers.common.rest_auth import security_map
 from handlers.user.accounts import ensure_admin_from_settings
 from handlers.user.models import DOCUMENT_MODELS, User
@@ -24,6 +25,7 @@ def create_app(settings: UserSettings | None = None) -> AsyncApp:
         settings.amqp_url if settings.outbox_relay else None,
         [User],
         on_start=lambda: ensure_admin_from_settings(settings),
+        outbox=OutboxOptions.of(settings),
     )
     security = security_map(TokenVerifier.from_settings(settings), audience="user")
     return contract_app(

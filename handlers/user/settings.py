@@ -3,10 +3,11 @@
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from handlers.common.outbox_relay import OutboxSettings
 from handlers.common.settings import ServiceSettings
 
 
-class UserSettings(ServiceSettings):
+class UserSettings(OutboxSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="USER_", extra="ignore", populate_by_name=True)
 
     mongo_db: str = "users"
@@ -15,7 +16,6 @@ class UserSettings(ServiceSettings):
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     validate_responses: bool = False
-    outbox_relay: bool = True  # publish recorded events to RabbitMQ (tests turn it off)
     # An admin account ensured at start-up when both are set (the CLI is the other way in).
     admin_email: str | None = None
     admin_password: SecretStr | None = None

@@ -9,6 +9,7 @@ from beanie import Document
 
 from handlers.common.mongo import connect_beanie
 from handlers.common.outbox import OutboxMixin
+from handlers.common.outbox_queue import QUEUE
 from handlers.common.settings import ServiceSettings
 
 VHOST = "events_test"
@@ -42,6 +43,7 @@ async def mongo():
 @pytest.fixture
 async def orders(mongo) -> type[Order]:
     await Order.get_pymongo_collection().delete_many({})
+    await Order.get_pymongo_collection().database[QUEUE].delete_many({})
     return Order
 
 

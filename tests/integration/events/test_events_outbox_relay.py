@@ -10,9 +10,10 @@ from faststream.rabbit import RabbitBroker
 
 from generated.events.models import BookingCreatedData, Money
 from handlers.common.outbox import OutboxEvent
-from handlers.common.outbox_relay import OutboxRelay, running_outbox_relay
+from handlers.common.outbox_relay import OutboxOptions, OutboxRelay, running_outbox_relay
 
 pytestmark = pytest.mark.integration
+FAST = OutboxOptions(sweep_seconds=0.05, max_backoff_seconds=1.0)
 
 
 async def rabbitmqctl(command: str) -> None:
@@ -98,20 +99,20 @@ async def test_an_undeclared_event_is_never_published_and_blocks_nothing(amqp_ur
 
 async def test_a_restarted_relay_publishes_what_was_left(amqp_url, orders, tap):
     await make_order(orders, "before-restart", events=3)
-    async with running_outbox_relay(amqp_url, [orders], poll_interval=0.05):
+    async with running_outbox_relay(amqp_url, [orders], FAST):
         messages = await drain(tap, 3)
     assert len(messages) == 3
     left = await make_order(orders, "while-down")  # no relay running: stays pending
     await asyncio.sleep(0.3)
     assert (await orders.get(left.id)).outbox_pending == [left.outbox[0].event_id]
-    async with running_outbox_relay(amqp_url, [orders], poll_interval=0.05):
+    async with running_outbox_relay(amqp_url, [orders], FAST):
         messages = await drain(tap, 1)
     assert [m.message_id for m in messages] == [left.outbox[0].event_id]
 
 
 @pytest.mark.slow
 async def test_a_rabbitmq_outage_delays_events_and_loses_none(amqp_url, orders, tap, reopen_tap):
-    async with running_outbox_relay(amqp_url, [orders], poll_interval=0.05):
+    async with running_outbox_relay(amqp_url, [orders], FAST):
         await make_order(orders, "warm-up")
         assert len(await drain(tap, 1)) == 1
         await rabbitmqctl("stop_app")
