@@ -5,11 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+WEB_STAMP := web/node_modules/.installed
 
 .PHONY: install infra infra-down keys generate check-generated lint test test-unit test-integration \
-        test-contract test-e2e test-browser browser up down demo seed bench asyncapi-docs clean
+        test-contract test-e2e test-browser browser web up down demo seed bench asyncapi-docs clean
 
-install: $(STAMP) $(NODE_STAMP)
+install: $(STAMP) $(NODE_STAMP) $(WEB_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,6 +21,16 @@ $(STAMP): pyproject.toml
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
+
+# The box office's own npm project (web/package.json: its bundler and type tools, apart from the
+# contract tools above).
+$(WEB_STAMP): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	touch $(WEB_STAMP)
+
+# The box office: types from the contracts, tsc, then the bundle in web/dist (served by mesh.web).
+web: install
+	npm run --prefix web --silent build
 
 infra:
 	scripts/infra.sh up
@@ -42,7 +53,7 @@ check-generated: install
 lint: install
 	scripts/lint.sh
 
-test: install infra keys browser
+test: install infra keys browser web
 	scripts/lint.sh
 	scripts/run_tests.sh
 
@@ -58,10 +69,10 @@ test-contract: install infra keys
 test-e2e: install infra keys
 	$(PY) -m pytest -m e2e
 
-test-browser: install browser
+test-browser: install browser web
 	$(PY) -m pytest -m browser
 
-up: install infra keys
+up: install infra keys web
 	$(PY) -m mesh up
 
 down:

@@ -1,4 +1,5 @@
-"""What ``make up`` runs: the services, the docs portal and the gateway, their health checks and doc URLs.
+"""What ``make up`` runs: the services, the docs portal, the box office and the gateway, their health
+checks and doc URLs.
 
 Every process is ``python -m <module>`` from the repository root. Ports are the services'
 defaults (their settings classes); ``MESH_`` variables are not needed for a local run.
@@ -38,8 +39,14 @@ DOCS = ProcessSpec(
     8106,
     (("portal", "http://127.0.0.1:8106/docs"), ("via gateway", f"{GATEWAY_URL}/docs")),
 )
+WEB = ProcessSpec(
+    "web",
+    "mesh.web",
+    8107,
+    (("box office", f"{GATEWAY_URL}/"),),
+)
 GATEWAY = ProcessSpec("gateway", "mesh.gateway", 8000, (("gateway", GATEWAY_URL),))
-ALL = (*SERVICES, DOCS, GATEWAY)
+ALL = (*SERVICES, DOCS, WEB, GATEWAY)
 
 
 def by_name(name: str) -> ProcessSpec:

@@ -26,6 +26,8 @@ for spec in contracts/openapi/*.yaml; do
   check "openapi-spec-validator $spec" openapi-spec-validator "$spec"
 done
 check "buf lint contracts/proto" buf lint contracts/proto
+# The box office's types from the contracts (openapi-typescript), then tsc: a contract change that breaks the app fails.
+check "tsc --noEmit (web, types generated from the contracts)" npm run --prefix web --silent typecheck
 for sdl in contracts/graphql/*.graphql; do
   check "graphql-core build_schema $sdl" python scripts/check_graphql.py "$sdl"
 done

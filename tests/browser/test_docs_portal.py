@@ -10,7 +10,6 @@ the proto with its comment. Screenshots go to ``.run/screenshots/``.
 import re
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,9 +18,6 @@ import pytest
 import uvicorn
 import yaml
 from graphql import build_schema
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
@@ -29,24 +25,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 from handlers.common.settings import REPO_ROOT
 from mesh.docs.app import create_app
 from mesh.docs.settings import DocsSettings
+from tests.browser.chromium import SCREENSHOTS, start_chromium, wait_until
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOTS = REPO_ROOT / ".run" / "screenshots"
 CONTRACTS = REPO_ROOT / "contracts"
 REST_CONTRACTS = sorted(p for p in (CONTRACTS / "openapi").glob("*.yaml") if p.name != "components.yaml")
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 RENDER_SECONDS = 30
-
-
-def wait_until(condition: Callable[[], object], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {seconds} s waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -65,22 +51,7 @@ def portal() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
-    if missing:
-        pytest.fail(f"{', '.join(missing)} missing: scripts/browser.sh installs chromium and chromium-driver")
-    options = Options()
-    options.binary_location = str(CHROMIUM)  # with the driver path below, selenium-manager never runs
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",  # offline: no name resolves
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver = start_chromium()
     yield driver
     driver.quit()
 

@@ -1,0 +1,4 @@
+declare module "*.graphql" {
+  const document: string;
+  export default document;
+}
