@@ -219,7 +219,13 @@ async function render(): Promise<void> {
   status.textContent = "";
   try {
     if (parts[0] === "movie" && parts[1]) await moviePage(Number(parts[1]));
-    else if (parts[0] === "showtime" && parts[1]) leave = await showSeatMap(app, parts[1], goLogIn);
+    else if (parts[0] === "showtime" && parts[1]) {
+      const id = parts[1];
+      const chosen = (new URLSearchParams(query).get("seats") ?? "").split(",").filter(Boolean);
+      const logInFirst = (seatIds: string[]) =>
+        go(`/login?next=${encodeURIComponent(`/showtime/${id}${seatIds.length ? `?seats=${seatIds.join(",")}` : ""}`)}`);
+      leave = await showSeatMap(app, id, logInFirst, chosen);
+    }
     else if (parts[0] === "login") accountForm("login", next);
     else if (parts[0] === "register") accountForm("register", next);
     else if (parts[0] === "bookings") await bookingsPage();

@@ -23,13 +23,18 @@ export function seatLabel(seat: Seat, currency: string, selected: boolean): stri
 }
 
 /** Draws the showtime's seat map into `root`; returns what stops its timers. */
-export async function showSeatMap(root: HTMLElement, showtimeId: string, goLogIn: () => void): Promise<() => void> {
+export async function showSeatMap(
+  root: HTMLElement,
+  showtimeId: string,
+  goLogIn: (seatIds: string[]) => void,
+  preselected: string[],
+): Promise<() => void> {
   const [showtime, first] = await Promise.all([api.showtime(showtimeId), api.seatMap(showtimeId)]);
-  const movie = await api.movie(showtime.movie_id).catch(() => null);
+  let movie: api.Movie | null = null;
   const currency = first.currency;
   const seats = new Map(first.seats.map((seat) => [seat.seat_id, seat]));
   const buttons = new Map<string, HTMLButtonElement>();
-  const selected = new Set<string>();
+  const selected = new Set(preselected.filter((id) => seats.get(id)?.state === "available"));
   let hold: Booking | null = null;
   let busy = false;
   let timers: number[] = [];
@@ -101,6 +106,7 @@ export async function showSeatMap(root: HTMLElement, showtimeId: string, goLogIn
   }
 
   async function poll(): Promise<void> {
+    if (document.hidden) return;
     try {
       update((await api.seatMap(showtimeId)).seats);
     } catch {
@@ -122,7 +128,7 @@ export async function showSeatMap(root: HTMLElement, showtimeId: string, goLogIn
   const again: [string, () => void] = ["Choose seats again", restart];
 
   async function placeHold(key: string): Promise<void> {
-    if (!api.loggedIn()) return goLogIn();
+    if (!api.loggedIn()) return goLogIn([...selected]);
     busy = true;
     refreshSummary();
     quiet();
@@ -146,7 +152,7 @@ export async function showSeatMap(root: HTMLElement, showtimeId: string, goLogIn
       refreshSummary();
       if (error instanceof ApiError && (error.network || error.status >= 500))
         return say(`${error.message}`, "error", ["Try again", () => void placeHold(key)]);
-      if (error instanceof ApiError && error.code === "UNAUTHENTICATED") return goLogIn();
+      if (error instanceof ApiError && error.code === "UNAUTHENTICATED") return goLogIn([...selected]);
       say(error instanceof Error ? error.message : String(error), "error");
     }
   }
@@ -276,9 +282,26 @@ export async function showSeatMap(root: HTMLElement, showtimeId: string, goLogIn
     h("li", {}, h("span", { class: "swatch seat sold" }), "Sold"),
   );
   holdButton.addEventListener("click", () => void placeHold(newKey()));
+  // The map first; the movie's title and the cinema's name fill in when they come.
+  const title = h("h1", {}, `Showtime ${showtimeId}`);
+  const place = h("p", { class: "small" }, `${dateTime(showtime.starts_at)} · hall ${showtime.hall_id}`);
+  void api
+    .movie(showtime.movie_id)
+    .then((found) => {
+      movie = found;
+      title.textContent = found.title;
+    })
+    .catch(() => undefined);
+  void api
+    .cinemas()
+    .then((page) => {
+      const cinema = page.items.find((c) => c.id === showtime.cinema_id);
+      if (cinema) place.textContent = `${dateTime(showtime.starts_at)} · ${cinema.name}`;
+    })
+    .catch(() => undefined);
   root.replaceChildren(
-    h("h1", {}, movie?.title ?? `Showtime ${showtimeId}`),
-    h("p", { class: "small" }, `${dateTime(showtime.starts_at)} · hall ${showtime.hall_id}`),
+    title,
+    place,
     legend,
     h("div", { class: "screen", "aria-hidden": "true" }, "Screen"),
     h("div", { class: "hall" }, grid),
