@@ -283,8 +283,11 @@ def test_seats_are_chosen_and_held_by_keyboard_alone_on_a_phone_sized_screen(
 ) -> None:
     base, route = mesh.gateway_url, f"/showtime/{showtime['id']}"
     driver = chrome(390, 844)
+    phone = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)  # windows are 500 px at least
     log_in(driver, base, registered(gateway), route)
     seat_map(driver)
+    assert driver.execute_script("return window.innerWidth") == 390
     assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
     def focused() -> WebElement:
