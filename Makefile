@@ -66,7 +66,7 @@ test-integration: install infra keys
 test-contract: install infra keys
 	$(PY) -m pytest -m contract
 
-test-e2e: install infra keys
+test-e2e: install infra keys web
 	$(PY) -m pytest -m e2e
 
 test-browser: install browser web

@@ -339,3 +339,24 @@ def test_the_app_routes_shadow_no_api_route(mesh, gateway: httpx.Client) -> None
     assert gateway.get("/no-such-page").status_code == 404
     bundle = gateway.get("/assets/main.js").text
     assert not re.search(r"BEGIN [A-Z ]*PRIVATE KEY|tok_live|password\s*[:=]\s*\"", bundle)
+
+
+def test_a_network_error_while_paying_says_so_and_checking_again_finishes(
+    chrome, mesh, gateway: httpx.Client, showtime: dict
+) -> None:
+    base, route = mesh.gateway_url, f"/showtime/{showtime['id']}"
+    driver = chrome()
+    log_in(driver, base, registered(gateway), route)
+    seat_map(driver)
+    chosen = next(s for s, state in api_states(gateway, showtime["id"]).items() if state == "available")
+    hold(driver, [chosen])
+    driver.execute_cdp_cmd("Network.enable", {})
+    offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+    pay(driver, "tok_visa_success")
+    assert "cannot reach the server" in message(driver)
+    shot(driver, "network-error")
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
+    driver.find_element(By.XPATH, "//button[normalize-space()='Check again']").click()
+    wait(driver, lambda d: d.find_elements(By.ID, "confirmation"), "the confirmation after checking again")
+    assert api_states(gateway, showtime["id"])[chosen] == "sold"

@@ -141,16 +141,14 @@ export async function showSeatMap(
         const taken = error.seatIds ?? [];
         for (const id of taken) selected.delete(id);
         await poll();
-        return say(
-          `Sorry, seat ${taken.join(", ")} was just taken by someone else. Your other seats are still selected: pick another seat.`,
-          "error",
-        );
+        const rest = selected.size ? " Your other seats are still selected." : "";
+        return say(`Sorry, seat ${taken.join(", ")} was just taken by someone else.${rest} Pick another seat.`, "error");
       }
       say(error.message, "error", again);
     } catch (error) {
       busy = false;
       refreshSummary();
-      if (error instanceof ApiError && (error.network || error.status >= 500))
+      if (error instanceof ApiError && (error.network || error.status >= 500 || error.status === 429))
         return say(`${error.message}`, "error", ["Try again", () => void placeHold(key)]);
       if (error instanceof ApiError && error.code === "UNAUTHENTICATED") return goLogIn([...selected]);
       say(error instanceof Error ? error.message : String(error), "error");
