@@ -19,7 +19,11 @@ from bench.rush import cpu
 from bench.rush.setup import SeatSupply, User
 from generated.graphql_client import BookingErrorCode, BookingStatus
 from generated.graphql_client import Client as BookingApi
-from generated.graphql_client.exceptions import GraphQLClientGraphQLMultiError, GraphQLClientHttpError
+from generated.graphql_client.exceptions import (
+    GraphQLClientError,
+    GraphQLClientGraphQLMultiError,
+    GraphQLClientHttpError,
+)
 from generated.openapi.cinema import SeatMap, State
 from mesh import journey
 
@@ -57,6 +61,8 @@ def error_kind(error: Exception) -> str:
         return str((error.errors[0].extensions or {}).get("code", "GraphQL error"))
     if isinstance(error, httpx.TimeoutException):
         return "timeout"
+    if isinstance(error, RuntimeError):
+        return str(error)  # the seat map's status
     return type(error).__name__
 
 
@@ -89,16 +95,16 @@ async def book_once(api: BookingApi, client, target: Target, showtime: int, samp
     created = await journey.create_booking(api, showtime, random.sample(seats, 2))
     held = time.perf_counter()
     if created.error or not created.booking:
-        code = created.error.code if created.error else "no booking"
+        code = created.error.code.value if created.error else "no booking"
         if samples.counts(held):
-            samples.errors[SEATS_TAKEN if code == BookingErrorCode.SEATS_UNAVAILABLE else str(code)] += 1
+            samples.errors[SEATS_TAKEN if code == BookingErrorCode.SEATS_UNAVAILABLE.value else code] += 1
         return True
     confirmed = await journey.confirm_booking(api, created.booking.id)
     done = time.perf_counter()
     if not samples.counts(done):
         return True
     if confirmed.error or not confirmed.booking or confirmed.booking.status != BookingStatus.CONFIRMED:
-        samples.errors[str(confirmed.error.code if confirmed.error else "not confirmed")] += 1
+        samples.errors[confirmed.error.code.value if confirmed.error else "not confirmed"] += 1
         return True
     samples.confirmed += 1
     for step, ms in (("seat map", read - started), ("create", held - read), ("confirm", done - held)):
@@ -115,12 +121,9 @@ async def user_loop(user, address, target: Target, supply: SeatSupply, samples: 
             try:
                 if not await book_once(api, client, target, showtime, samples):
                     showtime = await supply.take()
-            except (httpx.HTTPError, GraphQLClientHttpError, GraphQLClientGraphQLMultiError) as error:
+            except (httpx.HTTPError, GraphQLClientError, RuntimeError) as error:
                 if samples.counts(time.perf_counter()):
                     samples.errors[error_kind(error)] += 1
-            except RuntimeError as error:
-                if samples.counts(time.perf_counter()):
-                    samples.errors[str(error)] += 1
         supply.give_back(showtime)
 
 

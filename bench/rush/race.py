@@ -11,10 +11,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+import httpx
+
 from bench.rush.loop import SEATS_TAKEN, Target, addresses, error_kind, user_client
 from bench.rush.setup import SeatSupply, User
 from generated.graphql_client import BookingErrorCode, BookingStatus
 from generated.graphql_client import Client as BookingApi
+from generated.graphql_client.exceptions import GraphQLClientError
 from mesh import journey
 
 CONTESTED = [f"A-{n}" for n in range(1, 11)]
@@ -33,21 +36,20 @@ async def attempt(api: BookingApi, showtime: int, seat: str, result: RaceResult)
     started = time.perf_counter()
     try:
         created = await journey.create_booking(api, showtime, [seat])
-    except Exception as error:
+        result.hold_ms.append((time.perf_counter() - started) * 1000)
+        if created.error or not created.booking:
+            code = created.error.code.value if created.error else "no booking"
+            result.errors[SEATS_TAKEN if code == BookingErrorCode.SEATS_UNAVAILABLE.value else code] += 1
+            return
+        confirmed = await journey.confirm_booking(api, created.booking.id)
+    except (httpx.HTTPError, GraphQLClientError) as error:
         result.errors[error_kind(error)] += 1
         return
-    finally:
-        result.hold_ms.append((time.perf_counter() - started) * 1000)
-    if created.error or not created.booking:
-        code = created.error.code if created.error else "no booking"
-        result.errors[SEATS_TAKEN if code == BookingErrorCode.SEATS_UNAVAILABLE else str(code)] += 1
-        return
-    confirmed = await journey.confirm_booking(api, created.booking.id)
     if confirmed.booking and confirmed.booking.status == BookingStatus.CONFIRMED:
         result.winners += 1
         result.sold.update(confirmed.booking.seat_ids)
     else:
-        result.errors[str(confirmed.error.code if confirmed.error else "not confirmed")] += 1
+        result.errors[confirmed.error.code.value if confirmed.error else "not confirmed"] += 1
 
 
 async def race(
