@@ -47,6 +47,17 @@ def running_pid(spec: ProcessSpec) -> int | None:
     return pid if spec.module.encode() in cmdline else None
 
 
+def started_here(spec: ProcessSpec) -> bool:
+    """Whether ``spec`` runs from a pid file of this state directory and from this checkout."""
+    pid = running_pid(spec)
+    if pid is None:
+        return False
+    try:
+        return Path(f"/proc/{pid}/cwd").resolve() == REPO_ROOT
+    except OSError:
+        return False
+
+
 def healthy(spec: ProcessSpec, timeout: float = 3.0) -> bool:
     try:
         return httpx.get(spec.health_url, timeout=timeout).status_code == 200

@@ -1,8 +1,10 @@
 """The whole mesh for the e2e suite: reuse a running one, or start one on e2e databases and stop it after.
 
-* A mesh whose gateway and five services already answer on their ports (a developer's
-  ``make up``) is reused as it is and left running; the tests only add fresh users, a fresh
-  showtime and bookings on it.
+* A mesh whose gateway and five services already answer on their ports, started by ``make up``
+  from this checkout (pid files under ``.run/mesh`` and the processes' working directory), is
+  reused as it is and left running (the tests only add fresh users, a fresh showtime and bookings
+  on it). Any process answering on those ports that this checkout did not start (another
+  checkout's mesh, the benchmark's) fails the suite instead of being tested.
 * Otherwise the fixture runs ``python -m mesh up`` with its own stores — PostgreSQL database
   ``cinema_e2e``, MongoDB databases ``<service>_e2e``, Redis db 14 (services and gateway
   counters) — and stops exactly the processes it started when the e2e module is done (module
@@ -64,6 +66,12 @@ def mesh() -> Iterator[Mesh]:
     if 0 < len(already) < len(ALL):  # a busy machine can make one health check slow: look again
         time.sleep(3)
         already = _answering()
+    foreign = [spec.name for spec in already if not supervisor.started_here(spec)]
+    if foreign:  # another checkout's mesh, the benchmark's, or one in an unknown state: never test it
+        pytest.fail(
+            f"{', '.join(foreign)} answer on the mesh's ports but were not started by `make up` from "
+            f"{REPO_ROOT}: stop them (their own `make down`, or the benchmark) and run again"
+        )
     if len(already) == len(ALL):
         yield Mesh(GATEWAY_URL, started_here=False)
         return
