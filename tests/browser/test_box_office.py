@@ -14,6 +14,11 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -26,6 +31,7 @@ from tests.browser.chromium import SCREENSHOTS, start_chromium
 pytestmark = [pytest.mark.browser]
 
 SECONDS = 30
+IGNORED = (NoSuchElementException, StaleElementReferenceException)  # a page re-rendered while looked at
 PASSWORD = "correct-horse-42"
 SEAT_LABEL = re.compile(
     r"^Row \w+ seat \d+, (standard|premium|wheelchair), \d+\.\d{2} [A-Z]{3}, (available|held|sold|selected)$"
@@ -51,7 +57,16 @@ def showtime(gateway: httpx.Client, admin_token: str) -> dict:
 
 
 def wait(driver: WebDriver, condition: Callable[[WebDriver], object], what: str, seconds: float = SECONDS):
-    return WebDriverWait(driver, seconds, poll_frequency=0.1).until(condition, f"{what} not shown")
+    """``condition`` within ``seconds``, or an error that says what the page showed instead."""
+    waiting = WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=IGNORED)
+    try:
+        return waiting.until(condition)
+    except TimeoutException:
+        shot(driver, "failure")
+        shown = driver.execute_script("return document.body.innerText")
+        raise AssertionError(
+            f"{what} not shown within {seconds} s; the page shows:\n{shown[:1500]}"
+        ) from None
 
 
 def shot(driver: WebDriver, name: str) -> None:
