@@ -2,8 +2,9 @@
 
 A benchmark whose module sets ``NEEDS_MESH`` runs on the one mesh this command starts for them on
 bench stores and stops afterwards (bench/_mesh.py: it refuses to start if anything answers on the
-mesh's ports). Each benchmark prints its figures beside a baseline from the same run; a full run
-(no names given) also writes them to bench/RESULTS.md under a header describing the machine.
+mesh's ports). Each benchmark prints its figures beside a baseline from the same run; the run also
+writes them to bench/RESULTS.md under a header describing the machine and naming any benchmark
+left out.
 """
 
 import asyncio
@@ -64,6 +65,9 @@ def machine() -> list[str]:
 
 
 def write_results(header: list[str], sections: dict[str, str], markdown: set[str]) -> None:
+    left_out = [name for name in benchmark_names() if name not in sections]
+    if left_out:
+        header.append("- not run this time: " + ", ".join(f"bench.{name}" for name in left_out))
     lines = ["# CineMesh benchmarks (`make bench`)", "", *header, ""]
     for name, text in sections.items():
         lines += [f"## bench.{name}", "", text if name in markdown else f"```\n{text}\n```", ""]
@@ -79,10 +83,9 @@ def main(names: list[str]) -> None:
     if on_mesh:
         with owned_mesh():
             sections |= {name: run(name) for name in on_mesh}
-    if not names:
-        header.append("- load average after the run: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-        markdown = {name for name, module in modules.items() if getattr(module, "MARKDOWN", False)}
-        write_results(header, {name: sections[name] for name in modules}, markdown)
+    header.append("- load average after the run: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    markdown = {name for name, module in modules.items() if getattr(module, "MARKDOWN", False)}
+    write_results(header, {name: sections[name] for name in modules}, markdown)
 
 
 if __name__ == "__main__":
