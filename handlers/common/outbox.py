@@ -8,7 +8,9 @@ published ones are pruned after a retention); ``outbox_pending`` holds the ids n
 (FerretDB v1 has no positional ``$`` update, hence the separate id list); ``outbox_waiting`` is
 true while any is pending (a top-level flag FerretDB can filter without decoding every document).
 Right after the write, the document gets a row in the outbox queue (``handlers.common.outbox_queue``:
-the insert hook below, or the guarded update) and this process's relay is woken.
+the insert hook below, or the guarded update) and this process's relay is woken. beanie's
+``save``/``replace``/``set``/``update`` of such a document are refused (``UnguardedWrite``): the
+guarded path is the only way to update it.
 
 Only what the AsyncAPI contract declares is recorded: ``record_event`` refuses a type that is
 not one of its channels (``UndeclaredEvent``) and a payload its generated model refuses, or with a
@@ -21,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from beanie import Document, Insert, after_event
+from beanie import Document, Insert, Replace, Save, SaveChanges, Update, after_event, before_event
 from pydantic import BaseModel, Field, ValidationError
 
 from handlers.common import outbox_queue
@@ -89,10 +91,22 @@ def recorded_update(event: OutboxEvent) -> dict[str, dict[str, Any]]:
     }
 
 
+class UnguardedWrite(RuntimeError):
+    """An update of an outbox document outside ``handlers.common.documents``: FerretDB would lose
+    it or the relay's mark when they meet, so it is refused before anything is written."""
+
+
 class OutboxMixin(BaseModel):
     outbox: list[OutboxEvent] = Field(default_factory=list)
     outbox_pending: list[str] = Field(default_factory=list)
     outbox_waiting: bool = False
+
+    @before_event(Save, Replace, Update, SaveChanges)
+    def _refuse_unguarded_writes(self) -> None:
+        raise UnguardedWrite(
+            f"{type(self).__name__} records events: update it with handlers.common.documents.update or"
+            " rewrite (the guarded path), not beanie's save/replace/set/update"
+        )
 
     @after_event(Insert)
     async def _queue_recorded_events(self) -> None:

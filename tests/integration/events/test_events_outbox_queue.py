@@ -9,7 +9,7 @@ import pytest
 from faststream.rabbit import RabbitBroker
 
 from handlers.common import documents
-from handlers.common.outbox import recorded_update
+from handlers.common.outbox import UnguardedWrite, recorded_update
 from handlers.common.outbox_queue import QUEUE
 from handlers.common.outbox_relay import OutboxOptions, OutboxRelay, running_outbox_relay
 
@@ -172,3 +172,11 @@ async def test_fifty_concurrent_writers_and_the_relay_lose_no_update(amqp_url, o
     assert written <= {event["event_id"] for event in raw["outbox"]} and len(raw["outbox"]) == 51
     assert raw["outbox_pending"] == [] and raw["outbox_waiting"] is False
     assert written <= {m.message_id for m in messages}
+
+
+async def test_an_unguarded_update_is_refused_before_anything_is_written(orders):
+    order = await make_order(orders, "unguarded")
+    for write in (lambda: order.set({"name": "changed"}), order.save, order.replace):
+        with pytest.raises(UnguardedWrite, match=r"handlers\.common\.documents"):
+            await write()
+    assert (await orders.get(order.id)).name == "unguarded"

@@ -126,6 +126,10 @@ async def test_a_rabbitmq_outage_delays_events_and_loses_none(amqp_url, orders, 
             messages = await drain(queue, 20, within=40)
         finally:
             await connection.close()
+        deadline = asyncio.get_running_loop().time() + 20  # the last marks follow the last confirms
+        while await orders.find({"outbox_waiting": True}).count():
+            assert asyncio.get_running_loop().time() < deadline, "events published but never marked"
+            await asyncio.sleep(0.1)
     expected = {event.event_id for order in written for event in order.outbox}
     assert len(expected) == 20
     assert {m.message_id for m in messages} == expected
