@@ -9,12 +9,13 @@ Baselines from the same run: the same loop at the cinema and booking services di
 and one user alone. Then the contention run: 500 attempts on 10 seats of one showtime.
 """
 
+import asyncio
 from dataclasses import dataclass, field
 
 import httpx
 
 from bench.rush import report
-from bench.rush.loop import Samples, Target, closed_loop
+from bench.rush.loop import Samples, Target, addresses, closed_loop, user_client
 from bench.rush.race import RaceResult, race
 from bench.rush.setup import SeatSupply, sign_up
 from mesh.processes import GATEWAY_URL, by_name
@@ -83,19 +84,22 @@ async def rush(
     gateway = Target("gateway", gateway_url, f"{gateway_url}/graphql")
     direct = Target("direct", by_name("cinema").url, f"{by_name('booking').url}/graphql")
     users = await sign_up(max(user_counts))
+    # One client per user, with its own source address, for every run (made once: see closed_loop).
+    clients = [user_client(user, address) for user, address in zip(users, addresses(len(users)), strict=True)]
     result = Rush()
     async with httpx.AsyncClient(base_url=by_name("cinema").url, timeout=60) as cinema:
         supply = await SeatSupply.open(cinema)
         plan = [(1, gateway)] + [(n, target) for n in user_counts for target in (gateway, direct)]
-        for count, target in plan:
-            via_gateway = target is gateway
-            samples, used = await closed_loop(users[:count], target, supply, seconds, warm_up, via_gateway)
-            result.loops.append((count, target.name, samples, seconds))
-            result.cpu.append((f"{count} users, {target.name}", used))
-        if race_attempts:
-            for target in (gateway, direct):
-                outcome = await race(users, target, supply, race_attempts, target is gateway)
-                result.races.append((target.name, outcome))
+        try:
+            for count, target in plan:
+                samples, used = await closed_loop(clients[:count], target, supply, seconds, warm_up)
+                result.loops.append((count, target.name, samples, seconds))
+                result.cpu.append((f"{count} users, {target.name}", used))
+            if race_attempts:
+                for target in (gateway, direct):
+                    result.races.append((target.name, await race(clients, target, supply, race_attempts)))
+        finally:
+            await asyncio.gather(*(client.aclose() for client in clients))
     return result
 
 

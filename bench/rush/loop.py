@@ -113,36 +113,34 @@ async def book_once(api: BookingApi, client, target: Target, showtime: int, samp
     return True
 
 
-async def user_loop(user, address, target: Target, supply: SeatSupply, samples: Samples, stop_at: float):
-    async with user_client(user, address) as client:
-        api = BookingApi(url=target.graphql_url, http_client=client)  # type: ignore[arg-type]
-        showtime = await supply.take()
-        while time.perf_counter() < stop_at:
-            try:
-                if not await book_once(api, client, target, showtime, samples):
-                    showtime = await supply.take()
-            except (httpx.HTTPError, GraphQLClientError, RuntimeError) as error:
-                if samples.counts(time.perf_counter()):
-                    samples.errors[error_kind(error)] += 1
-        supply.give_back(showtime)
+async def user_loop(client: httpx.AsyncClient, target: Target, supply: SeatSupply, samples: Samples, stop_at):
+    api = BookingApi(url=target.graphql_url, http_client=client)  # type: ignore[arg-type]
+    showtime = await supply.take()
+    while time.perf_counter() < stop_at:
+        try:
+            if not await book_once(api, client, target, showtime, samples):
+                showtime = await supply.take()
+        except (httpx.HTTPError, GraphQLClientError, RuntimeError) as error:
+            if samples.counts(time.perf_counter()):
+                samples.errors[error_kind(error)] += 1
+    supply.give_back(showtime)
 
 
 async def closed_loop(
-    users: list[User], target: Target, supply: SeatSupply, seconds: float, warm_up: float, via_gateway: bool
+    clients: list[httpx.AsyncClient], target: Target, supply: SeatSupply, seconds: float, warm_up: float
 ) -> tuple[Samples, dict[str, float]]:
-    """The samples of the measured window and the CPU (% of one core) of each process during it."""
-    await supply.fill(len(users))
-    sources = addresses(len(users)) if via_gateway else [None] * len(users)
+    """The samples of the measured window and the CPU (% of one core) of each process during it.
+    ``clients``: one per user (``user_client``), made beforehand: making one takes milliseconds of
+    CPU (its TLS context), which would stall the loop if 200 were made inside the window."""
+    await supply.fill(len(clients))
+    watched = cpu.processes()
     now = time.perf_counter()
     samples = Samples(started=now, measured_from=now + warm_up)
     stop_at = samples.measured_from + seconds
-    loops = asyncio.gather(
-        *(user_loop(u, a, target, supply, samples, stop_at) for u, a in zip(users, sources, strict=True))
-    )
-    watched = cpu.processes()
+    loops = asyncio.gather(*(user_loop(client, target, supply, samples, stop_at) for client in clients))
     await asyncio.sleep(warm_up)  # the window is a span of time: CPU is read at its two ends
-    before = cpu.snapshot(watched)
-    await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
-    used = cpu.usage(before, cpu.snapshot(watched), seconds)
+    before, opened = cpu.snapshot(watched), time.perf_counter()
+    await asyncio.sleep(max(0.0, stop_at - opened))
+    used = cpu.usage(before, cpu.snapshot(watched), time.perf_counter() - opened)
     await loops
     return samples, used

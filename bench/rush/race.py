@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from bench.rush.loop import SEATS_TAKEN, Target, addresses, error_kind, user_client
-from bench.rush.setup import SeatSupply, User
+from bench.rush.loop import SEATS_TAKEN, Target, error_kind
+from bench.rush.setup import SeatSupply
 from generated.graphql_client import BookingErrorCode, BookingStatus
 from generated.graphql_client import Client as BookingApi
 from generated.graphql_client.exceptions import GraphQLClientError
@@ -53,19 +53,14 @@ async def attempt(api: BookingApi, showtime: int, seat: str, result: RaceResult)
 
 
 async def race(
-    users: list[User], target: Target, supply: SeatSupply, attempts: int, via_gateway: bool
+    clients: list[httpx.AsyncClient], target: Target, supply: SeatSupply, attempts: int
 ) -> RaceResult:
     showtime = await supply.schedule()
-    sources = addresses(len(users)) if via_gateway else [None] * len(users)
-    clients = [user_client(user, source) for user, source in zip(users, sources, strict=True)]
     seats = [CONTESTED[i % len(CONTESTED)] for i in range(attempts)]  # every seat is contested
     random.shuffle(seats)
     result = RaceResult(attempts)
-    try:
-        apis = [BookingApi(url=target.graphql_url, http_client=c) for c in clients]  # type: ignore[arg-type]
-        await asyncio.gather(
-            *(attempt(apis[i % len(apis)], showtime, seat, result) for i, seat in enumerate(seats))
-        )
-    finally:
-        await asyncio.gather(*(client.aclose() for client in clients))
+    apis = [BookingApi(url=target.graphql_url, http_client=c) for c in clients]  # type: ignore[arg-type]
+    await asyncio.gather(
+        *(attempt(apis[i % len(apis)], showtime, seat, result) for i, seat in enumerate(seats))
+    )
     return result
