@@ -118,6 +118,7 @@ def test_kong_entrypoint_renders_a_valid_config_with_the_real_key(compose, tmp_p
         "booking-service": "http://booking:8103",
         "payment-service": "http://payment:8104",
         "docs": "http://docs:8106",
+        "web": "http://web:8107",
     }
     assert rendered["plugins"][3]["config"]["redis"]["host"] == "redis"
     pem = rendered["consumers"][0]["jwt_secrets"][0]["rsa_public_key"]
