@@ -44,6 +44,8 @@ def running_pid(spec: ProcessSpec) -> int | None:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except (FileNotFoundError, ValueError, ProcessLookupError):
         return None
+    if cmdline == [b""]:  # empty while the kernel finishes the exec of a process just started
+        return None if _is_zombie(pid) else pid
     return pid if spec.module.encode() in cmdline else None
 
 

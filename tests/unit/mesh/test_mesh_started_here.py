@@ -6,6 +6,8 @@ answers on the same ports, and testing it would test other code (and read other 
 
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -23,9 +25,15 @@ def sleeper_in(tmp_path, monkeypatch):
     started = []
 
     def start(cwd) -> None:
-        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", SPEC.module], cwd=cwd)
+        command = [sys.executable, "-c", "import time; time.sleep(60)", SPEC.module]
+        process = subprocess.Popen(command, cwd=cwd)
         started.append(process)
         (supervisor.state_dir() / f"{SPEC.name}.pid").write_text(f"{process.pid}\n")
+        cmdline = Path(f"/proc/{process.pid}/cmdline")
+        deadline = time.monotonic() + 10
+        while not cmdline.read_bytes():  # empty until the kernel has finished the exec
+            assert time.monotonic() < deadline, "the sleeper never started"
+            time.sleep(0.01)
 
     yield start
     for process in started:
