@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mesh.default_headers import DefaultHeaders
 from mesh.docs import vendor
 from mesh.docs.settings import DocsSettings
 
@@ -37,23 +37,6 @@ OTHER_HEADERS = [
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     policy = POLICY.format(eval=" 'unsafe-eval'" if path.startswith(EVAL_PAGES) else "")
     return [(b"content-security-policy", policy.encode()), *OTHER_HEADERS]
-
-
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [
-                    *message.get("headers", []),
-                    *(header for header in security_headers(scope["path"]) if header[0] not in present),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
 
 
 def create_app(settings: DocsSettings) -> Starlette:
@@ -93,5 +76,5 @@ def create_app(settings: DocsSettings) -> Starlette:
         Mount("/docs", StaticFiles(directory=pages, check_dir=False)),
     ]
     app = Starlette(routes=routes)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(DefaultHeaders, headers_for=security_headers)
     return app

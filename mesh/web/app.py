@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mesh.default_headers import DefaultHeaders
 from mesh.web.settings import WebSettings
 
 POLICY = (
@@ -27,23 +27,6 @@ HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-cache"),
 ]
-
-
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [
-                    *message.get("headers", []),
-                    *(header for header in HEADERS if header[0] not in present),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
 
 
 def create_app(settings: WebSettings) -> Starlette:
@@ -62,5 +45,5 @@ def create_app(settings: WebSettings) -> Starlette:
         Mount("/assets", StaticFiles(directory=dist / "assets", check_dir=False)),
     ]
     app = Starlette(routes=routes)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(DefaultHeaders, headers_for=lambda _path: HEADERS)
     return app
