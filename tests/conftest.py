@@ -6,8 +6,12 @@ derandomized: the same cases every run, so CI is reproducible); ``HYPOTHESIS_PRO
 """
 
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from handlers.common.keys import ensure_dev_keys
 
 os.environ.setdefault("CINEMESH_ENV", "test")
 
@@ -23,3 +27,14 @@ settings.register_profile(
     "deep", max_examples=500, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def keys_dir(tmp_path_factory) -> Path:
+    """A keys directory of the tests' own: a development key pair per signer (handlers/common/keys.py).
+
+    Read-only for its users; a test that rotates keys makes its own directory.
+    """
+    path = tmp_path_factory.mktemp("jwt")
+    ensure_dev_keys(path)
+    return path

@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from redis import Redis
 
-from handlers.common.keys import ensure_dev_keys, load_signing_key
+from handlers.common.keys import load_signing_key
 from mesh.gateway.declarative import load
 from mesh.gateway.model import Route
 from mesh.gateway.router import Router
@@ -42,13 +42,6 @@ API_HEADERS = {
     "referrer-policy": "no-referrer",
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 }
-
-
-@pytest.fixture(scope="module")
-def keys_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("jwt")
-    ensure_dev_keys(path)
-    return path
 
 
 @pytest.fixture(scope="module")

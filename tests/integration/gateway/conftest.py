@@ -1,11 +1,8 @@
 """Fixtures: one recording echo upstream and the local gateway (the real kong.yml) in front of it."""
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-from handlers.common.keys import ensure_dev_keys
 
 from .harness import Upstream, gateway_settings, serve, serve_gateway, upstream_app
 
@@ -21,13 +18,6 @@ def upstream() -> Iterator[Upstream]:
 @pytest.fixture(scope="session")
 def upstream_url(upstream) -> str:
     return upstream.url
-
-
-@pytest.fixture(scope="session")
-def keys_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("jwt")
-    ensure_dev_keys(path)
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import jwt
 import pytest
 from starlette.requests import Request
 
-from handlers.common.keys import ensure_dev_keys, load_public_keys, load_signing_key
+from handlers.common.keys import load_public_keys, load_signing_key
 from mesh.gateway.kong_plugins import JWT
 from mesh.gateway.model import Consumer, JwtCredential, Route
 from mesh.gateway.plugins.base import Exchange
@@ -16,13 +16,6 @@ pytestmark = pytest.mark.unit
 USERS = Consumer(id="u-id", username="cinemesh-users", custom_id="cinemesh-user-service")
 ANONYMOUS = Consumer(id="a-id", username="cinemesh-anonymous", custom_id=None)
 CONSUMERS = {c.id: c for c in (USERS, ANONYMOUS)} | {c.username: c for c in (USERS, ANONYMOUS)}
-
-
-@pytest.fixture(scope="module")
-def keys_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("jwt")
-    ensure_dev_keys(path)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handlers.common.keys import ensure_dev_keys
 from mesh.gateway.declarative import PUBLIC_KEY_PLACEHOLDER, ConfigError, build
 from mesh.gateway.kong_schema import validate
 from mesh.gateway.router import Router
@@ -18,13 +17,6 @@ KONG_YML = Path(__file__).resolve().parents[3] / "kong" / "kong.yml"
 @pytest.fixture(scope="module")
 def doc() -> dict:
     return yaml.safe_load(KONG_YML.read_text())
-
-
-@pytest.fixture(scope="module")
-def keys_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("jwt")
-    ensure_dev_keys(path)
-    return path
 
 
 def test_kong_yml_follows_kong3_declarative_rules(doc):

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handlers.common.keys import ensure_dev_keys
 from mesh.gateway.declarative import build, load
 from mesh.gateway.kong_schema import validate
 from mesh.gateway.openapi2kong.contract import ContractError
@@ -31,13 +30,6 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 BEARER = {"Authorization": "Bearer x.y.z"}
 # The gateway answers GET /health itself (kong.base.yml's gateway-health), for every service.
 GATEWAY_OWN = {("GET", "/health")}
-
-
-@pytest.fixture(scope="module")
-def keys_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("jwt")
-    ensure_dev_keys(path)
-    return path
 
 
 def contract_services() -> dict[str, str]:

@@ -8,7 +8,6 @@ import pytest
 import yaml
 from starlette.testclient import TestClient
 
-from handlers.common.keys import ensure_dev_keys
 from mesh.gateway.app import create_app
 from mesh.gateway.declarative import load
 from mesh.gateway.router import Router
@@ -17,13 +16,6 @@ from mesh.gateway.uri import escape, normalize
 
 pytestmark = pytest.mark.unit
 KONG_YML = Path(__file__).resolve().parents[3] / "kong" / "kong.yml"
-
-
-@pytest.fixture(scope="module")
-def keys_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("jwt")
-    ensure_dev_keys(path)
-    return path
 
 
 def closed_port() -> int:
