@@ -134,6 +134,18 @@ def registered(gateway: httpx.Client) -> str:
     return journey.register(gateway, password=PASSWORD)["email"]
 
 
+def logged_in_holding(
+    driver: WebDriver, base: str, gateway: httpx.Client, showtime_id: int, count: int
+) -> list[str]:
+    """A new account logged in on the showtime's map, holding ``count`` seats that were available."""
+    log_in(driver, base, registered(gateway), f"/showtime/{showtime_id}")
+    seat_map(driver)
+    chosen = [s for s, state in api_states(gateway, showtime_id).items() if state == "available"][:count]
+    assert len(chosen) == count, "not enough seats left on the showtime"
+    hold(driver, chosen)
+    return chosen
+
+
 def console_errors(driver: WebDriver) -> list[str]:
     """SEVERE console lines, but the catalog's posters (hosts outside the machine: nothing resolves here)."""
     return [
@@ -263,12 +275,8 @@ def test_two_browsers_race_for_one_seat_one_wins_the_other_is_told(
 def test_a_declined_card_says_so_releases_the_seats_and_lets_the_person_choose_again(
     chrome, mesh, gateway: httpx.Client, showtime: dict
 ) -> None:
-    base, route = mesh.gateway_url, f"/showtime/{showtime['id']}"
     driver = chrome()
-    log_in(driver, base, registered(gateway), route)
-    seat_map(driver)
-    chosen = [s for s, state in api_states(gateway, showtime["id"]).items() if state == "available"][:2]
-    hold(driver, chosen)
+    chosen = logged_in_holding(driver, mesh.gateway_url, gateway, showtime["id"], 2)
     pay(driver, "tok_card_declined")
     assert "declined" in message(driver).lower()
     shot(driver, "declined")
@@ -284,12 +292,8 @@ def test_an_expired_hold_says_so_and_offers_a_way_on(
     chrome, mesh, gateway: httpx.Client, showtime: dict
 ) -> None:
     """The page's clock is moved past the hold's expiry (the mesh's hold lasts minutes)."""
-    base, route = mesh.gateway_url, f"/showtime/{showtime['id']}"
     driver = chrome()
-    log_in(driver, base, registered(gateway), route)
-    seat_map(driver)
-    chosen = next(s for s, state in api_states(gateway, showtime["id"]).items() if state == "available")
-    hold(driver, [chosen])
+    logged_in_holding(driver, mesh.gateway_url, gateway, showtime["id"], 1)
     driver.execute_script("const now = Date.now; Date.now = () => now.call(Date) + 3600 * 1000;")
     assert "hold expired" in message(driver)
     shot(driver, "expired")
@@ -364,12 +368,8 @@ def test_the_app_routes_shadow_no_api_route(mesh, gateway: httpx.Client) -> None
 def test_a_network_error_while_paying_says_so_and_checking_again_finishes(
     chrome, mesh, gateway: httpx.Client, showtime: dict
 ) -> None:
-    base, route = mesh.gateway_url, f"/showtime/{showtime['id']}"
     driver = chrome()
-    log_in(driver, base, registered(gateway), route)
-    seat_map(driver)
-    chosen = next(s for s, state in api_states(gateway, showtime["id"]).items() if state == "available")
-    hold(driver, [chosen])
+    [chosen] = logged_in_holding(driver, mesh.gateway_url, gateway, showtime["id"], 1)
     driver.execute_cdp_cmd("Network.enable", {})
     offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
     driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
