@@ -26,8 +26,9 @@ from handlers.payment.client import (
     PaymentNotFound,
     PaymentRejected,
 )
+from handlers.payment.idempotency import KeyReused
 
-KEY_REUSED = PROBLEM_BASE + "idempotency-key-reused"
+KEY_REUSED = PROBLEM_BASE + KeyReused.slug
 
 
 def _unavailable(exc: PaymentError) -> DependencyUnavailable:
