@@ -65,6 +65,7 @@ postgres_up() {
   fi
   ensure_role_db cinemesh cinema
   ensure_role_db ferretdb ferretdb
+  psql_admin -d ferretdb -f - <"$repo/scripts/ferretdb/gin_companions.sql" >/dev/null
 }
 
 redis_up() {
