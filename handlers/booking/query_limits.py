@@ -9,10 +9,18 @@
    (``COST_MAP``); at most ``max_query_cost``.
 5. Only then the specification's rules, some of which are quadratic in the document.
 
+A document that passed all of them is kept, by its text, among the last ``validated_documents``
+(least recently used first out): the same text again is neither parsed nor validated, which is
+what real clients send, one document per operation. The outcome depends on the text alone: the
+cost map has no multipliers, so variables do not change a document's cost, and the specification's
+rules never read them. A refused document is not kept, so a client cannot fill the cache with
+them, and sending many distinct valid documents only evicts older ones.
+
 A refusal is a validation error, so its ``extensions.code`` is ``GRAPHQL_VALIDATION_FAILED`` like
 that of any other invalid document (``resolvers.errors.format_error``).
 """
 
+from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from typing import Any
 
@@ -129,15 +137,42 @@ def alias_limit(max_aliases: int) -> type[ASTValidationRule]:
     return AliasLimit
 
 
+class ValidatedDocuments:
+    """The last ``size`` documents that passed validation, by their text."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._by_text: OrderedDict[str, DocumentNode] = OrderedDict()
+
+    def get(self, text: str) -> DocumentNode | None:
+        document = self._by_text.get(text)
+        if document is not None:
+            self._by_text.move_to_end(text)
+        return document
+
+    def holds(self, document: DocumentNode) -> bool:
+        return document.loc is not None and self._by_text.get(document.loc.source.body) is document
+
+    def add(self, document: DocumentNode) -> None:
+        if document.loc is None or not self.size:
+            return
+        self._by_text[document.loc.source.body] = document
+        self._by_text.move_to_end(document.loc.source.body)
+        while len(self._by_text) > self.size:
+            self._by_text.popitem(last=False)
+
+
 class QueryLimits:
     """The ``query_parser``, ``validation_rules`` and ``query_validator`` of the GraphQL app."""
 
     def __init__(self, settings: BookingSettings):
         self.max_tokens, self.max_cost = settings.max_query_tokens, settings.max_query_cost
         self.shape_rules = [depth_limit(settings.max_query_depth), alias_limit(settings.max_query_aliases)]
+        self.validated = ValidatedDocuments(settings.validated_documents)
 
     def parse(self, _context: Any, data: dict) -> DocumentNode:
-        return parse(data["query"], max_lexical_tokens=self.max_tokens)
+        text = data["query"]
+        return self.validated.get(text) or parse(text, max_lexical_tokens=self.max_tokens)
 
     def validation_rules(self, _context: Any, _document: DocumentNode, data: dict) -> list:
         # The cost validator reads argument values, so it needs this request's variables.
@@ -145,8 +180,8 @@ class QueryLimits:
         cost = cost_validator(self.max_cost, default_cost=1, variables=variables, cost_map=COST_MAP)
         return [*self.shape_rules, cost]
 
-    @staticmethod
     def validate(
+        self,
         schema: GraphQLSchema,
         document_ast: DocumentNode,
         rules: Collection[type[ASTValidationRule]] | None = None,
@@ -158,6 +193,8 @@ class QueryLimits:
         An argument the cost validator could not read (a variable missing or of the wrong type) is
         not a refusal of ours: the specification's rules and execution report it in their words.
         """
+        if self.validated.holds(document_ast):
+            return []
         rules = list(rules or specified_rules)
         try:
             for rule in (rule for rule in rules if rule not in specified_rules):
@@ -165,6 +202,9 @@ class QueryLimits:
                 if errors := [error for error in errors if error.original_error is None]:
                     return errors
             spec = [rule for rule in rules if rule in specified_rules]
-            return validate(schema, document_ast, spec, max_errors=max_errors)
+            if errors := validate(schema, document_ast, spec, max_errors=max_errors):
+                return errors
         except RecursionError:
             return [GraphQLError("The query is too complex to validate.")]
+        self.validated.add(document_ast)
+        return []

@@ -29,6 +29,7 @@ class BookingSettings(OutboxSettings, ServiceSettings):
     max_query_depth: int = Field(15, ge=2)
     max_query_aliases: int = Field(20, ge=0)
     max_query_cost: int = Field(100, ge=10)
+    validated_documents: int = Field(256, ge=0)  # documents kept parsed and validated, by text
 
     @property
     def graphiql(self) -> bool:
