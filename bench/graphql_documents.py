@@ -5,10 +5,10 @@ the cache turned off (``validated_documents=0``), which parses and validates eve
 
 import time
 
+from generated.graphql_client import operations
 from handlers.booking.query_limits import QueryLimits
 from handlers.booking.resolvers import build_schema
 from handlers.booking.settings import BookingSettings
-from generated.graphql_client import operations
 
 REQUESTS = 2000
 DOCUMENTS = {

@@ -26,7 +26,8 @@ async def collection():
     try:
         docs = database["tickets"]
         await docs.create_index("booking_id")
-        await docs.insert_many([{"_id": f"t{i}", "booking_id": f"b{i}", "pad": "x" * 200} for i in range(DOCUMENTS)])
+        tickets = [{"_id": f"t{i}", "booking_id": f"b{i}", "pad": "x" * 200} for i in range(DOCUMENTS)]
+        await docs.insert_many(tickets)
         yield docs
     finally:
         await client.drop_database(database.name)
