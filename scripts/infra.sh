@@ -138,9 +138,12 @@ status() {
   done
 }
 
-case "${1:-up}" in
-  up) up ;;
-  down) down ;;
-  status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
-esac
+# Sourced (scripts/faults_infra.sh reuses the helpers above for its own instances): define, do not run.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  case "${1:-up}" in
+    up) up ;;
+    down) down ;;
+    status) status ;;
+    *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  esac
+fi

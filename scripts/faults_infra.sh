@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The fault suite's own infrastructure (tests/faults, `make test-faults`): a PostgreSQL cluster, a
+# FerretDB on it, a Redis and a RabbitMQ node, each on its own port with its state under .run/faults/,
+# so the suite can stop, kill and restart them without touching `make infra`'s (5432, 27017, 6379, 5672).
+#   scripts/faults_infra.sh up              start what is stopped, wait until all answer
+#   scripts/faults_infra.sh down            stop all four
+#   scripts/faults_infra.sh wipe            down, then delete their data (the next `up` starts empty)
+#   scripts/faults_infra.sh start|stop C    one component C: postgres, mongo (FerretDB), redis, rabbitmq
+#   scripts/faults_infra.sh status          one line per component
+#   scripts/faults_infra.sh env             the ports as KEY=VALUE lines (tests/faults/cluster.py reads them)
+# PostgreSQL is a cluster of its own (initdb into .run/faults/postgres, run as user postgres, stopped
+# with `pg_ctl -m immediate`, i.e. crashed); RabbitMQ a node of its own (cinemesh-faults@localhost,
+# its Mnesia and logs under .run/faults/rabbitmq, no plugins); FerretDB and Redis are started by
+# scripts/infra.sh's own helpers, pointed at these ports and this state directory.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+export CINEMESH_STATE_DIR=$repo/.run/faults
+export CINEMESH_PG_PORT=24432 CINEMESH_MONGO_PORT=24017 CINEMESH_REDIS_PORT=24379 CINEMESH_AMQP_PORT=24672
+export CINEMESH_INFRA_SKIP=""
+# shellcheck source=scripts/infra.sh
+source "$repo/scripts/infra.sh"
+
+dist_port=24682  # RabbitMQ's Erlang distribution port (its default, AMQP + 20000, is out of range)
+pg_bin=/usr/lib/postgresql/$pg_version/bin
+pg_dir=$state_dir/postgres
+rabbit_node=cinemesh-faults@localhost
+rabbit_dir=$state_dir/rabbitmq
+
+port_closed() { ! port_open "$1"; }
+as_postgres() { as_root runuser -u postgres -- "$@"; }
+as_rabbitmq() { as_root runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq "$@"; }
+rabbitmqctl_node() { as_rabbitmq /usr/lib/rabbitmq/bin/rabbitmqctl -n "$rabbit_node" "$@"; }
+
+postgres_start() {
+  port_open "$pg_port" && return 0
+  if [ ! -f "$pg_dir/PG_VERSION" ]; then
+    mkdir -p "$pg_dir" && chown postgres:postgres "$pg_dir" && chmod 700 "$pg_dir"
+    as_postgres "$pg_bin/initdb" -D "$pg_dir" --auth=trust -U postgres >/dev/null
+  fi
+  log "starting PostgreSQL (faults) on 127.0.0.1:$pg_port"
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_dir" -l "$pg_dir/server.log" -w -t 60 -o \
+    "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=/var/run/postgresql -c max_connections=300" \
+    start >/dev/null
+  wait_for PostgreSQL 60 port_open "$pg_port"
+  ensure_role_db cinemesh cinema
+  ensure_role_db ferretdb ferretdb
+}
+
+postgres_stop() {
+  if [ -f "$pg_dir/postmaster.pid" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$pg_dir" -m immediate -w stop >/dev/null || true
+  fi
+  wait_for "PostgreSQL (faults) to stop" 60 port_closed "$pg_port"
+}
+
+rabbitmq_start() {
+  port_open "$amqp_port" && return 0
+  mkdir -p "$rabbit_dir"
+  [ -f "$rabbit_dir/enabled_plugins" ] || echo '[].' >"$rabbit_dir/enabled_plugins"
+  chown -R rabbitmq:rabbitmq "$rabbit_dir"
+  log "starting RabbitMQ node $rabbit_node on 127.0.0.1:$amqp_port"
+  as_rabbitmq RABBITMQ_NODENAME="$rabbit_node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT="$amqp_port" RABBITMQ_DIST_PORT="$dist_port" \
+    RABBITMQ_MNESIA_BASE="$rabbit_dir/mnesia" RABBITMQ_LOG_BASE="$rabbit_dir/log" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$rabbit_dir/enabled_plugins" RABBITMQ_PID_FILE="$rabbit_dir/rabbitmq.pid" \
+    /usr/lib/rabbitmq/bin/rabbitmq-server -detached
+  wait_for "RabbitMQ (faults)" 120 rabbitmqctl_node await_startup
+  wait_for "RabbitMQ (faults) AMQP port" 60 port_open "$amqp_port"
+}
+
+rabbitmq_stop() {
+  if rabbitmqctl_node status >/dev/null 2>&1; then
+    rabbitmqctl_node stop "$rabbit_dir/rabbitmq.pid" >/dev/null || true
+  fi
+  wait_for "RabbitMQ (faults) to stop" 60 port_closed "$amqp_port"
+}
+
+mongo_start() { mongo_up; }
+
+mongo_stop() {
+  stop_pidfile ferretdb
+  wait_for "FerretDB (faults) to stop" 60 port_closed "$mongo_port"
+}
+
+redis_start() { redis_up; }
+
+redis_stop() {
+  if port_open "$redis_port"; then redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; fi
+  wait_for "Redis (faults) to stop" 60 port_closed "$redis_port"
+}
+
+component() {
+  case "$1" in
+    postgres | mongo | redis | rabbitmq) echo "$1" ;;
+    *) echo "unknown component '$1' (postgres, mongo, redis, rabbitmq)" >&2; exit 2 ;;
+  esac
+}
+
+faults_up() {
+  mkdir -p "$state_dir"
+  install_packages
+  postgres_start
+  redis_start
+  rabbitmq_start
+  mongo_start
+  status
+}
+
+faults_down() {
+  mongo_stop
+  redis_stop
+  rabbitmq_stop
+  postgres_stop
+}
+
+faults_wipe() {
+  faults_down
+  rm -rf "$pg_dir" "$rabbit_dir" "$state_dir/ferretdb.log" "$state_dir/redis.log"
+  log "wiped the fault suite's stores under $state_dir"
+}
+
+case "${1:-}" in
+  up) faults_up ;;
+  down) faults_down ;;
+  wipe) faults_wipe ;;
+  start) mkdir -p "$state_dir"; "$(component "${2:-}")_start" ;;
+  stop) "$(component "${2:-}")_stop" ;;
+  status) status ;;
+  env)
+    printf 'postgres=%s\nmongo=%s\nredis=%s\nrabbitmq=%s\n' "$pg_port" "$mongo_port" "$redis_port" "$amqp_port"
+    ;;
+  *) echo "usage: $0 up|down|wipe|status|env|start C|stop C" >&2; exit 2 ;;
+esac
