@@ -60,7 +60,7 @@ def create_app(settings: CinemaSettings | None = None, engine: AsyncEngine | Non
     app.add_api(
         "cinema.yaml",
         strict_validation=True,
-        validate_responses=settings.environment != "production",
+        validate_responses=settings.validate_responses,
         validator_map=VALIDATOR_MAP,
     )
     install_problem_handlers(app)

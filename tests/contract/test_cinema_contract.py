@@ -32,6 +32,7 @@ SETTINGS = CinemaSettings(
     .set(database="cinema_contract_test")
     .render_as_string(False),
     environment="test",
+    validate_responses=True,
 )
 
 

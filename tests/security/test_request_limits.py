@@ -128,7 +128,9 @@ async def payment_target() -> AsyncIterator[Target]:
 @pytest.fixture(scope="module")
 async def cinema_target() -> AsyncIterator[Target]:
     url = make_url(CinemaSettings().postgres_url).set(database="cinema_test")
-    settings = CinemaSettings(postgres_url=url.render_as_string(hide_password=False), environment="test")
+    settings = CinemaSettings(
+        postgres_url=url.render_as_string(hide_password=False), environment="test", validate_responses=True
+    )
     await ensure_database(settings)
     await migrate(settings)
     engine = make_engine(settings)

@@ -90,7 +90,9 @@ async def amqp_url() -> str:
 @pytest.fixture(scope="session")
 def cinema_settings() -> CinemaSettings:
     url = make_url(CinemaSettings().postgres_url).set(database="booking_cinema_test")
-    return CinemaSettings(postgres_url=url.render_as_string(hide_password=False), environment="test")
+    return CinemaSettings(
+        postgres_url=url.render_as_string(hide_password=False), environment="test", validate_responses=True
+    )
 
 
 @pytest.fixture(scope="session")

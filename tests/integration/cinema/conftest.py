@@ -30,7 +30,10 @@ _names = count(1)
 def cinema_settings() -> CinemaSettings:
     url = make_url(CinemaSettings().postgres_url).set(database="cinema_test")
     return CinemaSettings(
-        postgres_url=url.render_as_string(hide_password=False), environment="test", db_pool_size=20
+        postgres_url=url.render_as_string(hide_password=False),
+        environment="test",
+        db_pool_size=20,
+        validate_responses=True,
     )
 
 
