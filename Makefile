@@ -84,7 +84,7 @@ demo: install
 seed: install infra keys
 	$(PY) -m mesh seed
 
-bench: install infra keys
+bench: install infra keys web
 	$(PY) -m bench
 
 asyncapi-docs: install
