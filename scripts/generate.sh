@@ -6,6 +6,7 @@
 #   Protobuf contracts/proto/**/*.proto        -> OUT/proto/...          (betterproto2 messages + grpclib stubs)
 #   GraphQL  contracts/graphql/booking.graphql + mesh/graphql/*.graphql -> OUT/graphql_client/ (typed async
 #            client, ariadne-codegen: fails naming the field when an operation does not match the SDL)
+#   GraphQL  contracts/graphql/<name>.graphql  -> OUT/graphql/<name>.py  (its arguments' @itemCount bounds)
 #   every contract                             -> OUT/docs/...           (the docs portal's pages, mesh.docs.builder)
 #   Kong     kong/kong.base.yml + contracts/openapi/*.yaml -> KONG_YML (python -m mesh.gateway.openapi2kong)
 # Output is deterministic: pinned generators, no timestamps, stable order.
@@ -99,6 +100,13 @@ PY
 while IFS= read -r file; do
   { header "contracts/graphql/booking.graphql and mesh/graphql/"; cat "$file"; } >"$file.tmp" && mv "$file.tmp" "$file"
 done < <(find "$work/graphql_client" -name '*.py' | sort)
+
+python_package "$work/graphql"
+for sdl in "$repo"/contracts/graphql/*.graphql; do
+  name=$(basename "$sdl" .graphql)
+  "$venv_bin/python" "$repo/scripts/graphql_item_counts.py" "$sdl" "contracts/graphql/$name.graphql" \
+    >"$work/graphql/$name.py"
+done
 
 (cd "$repo" && "$venv_bin/python" -m mesh.docs.builder "$work/docs")
 

@@ -7,12 +7,13 @@ from datetime import datetime
 from pymongo.errors import DuplicateKeyError
 
 from generated.events.models import BookingCreatedData
+from generated.graphql.booking import MUTATION_CREATE_BOOKING_SEAT_IDS as SEAT_COUNT
 from handlers.booking.errors import BadUserInput, BookingProblem, Conflict, DependencyUnavailable
 from handlers.booking.expiry import SHOWTIME_STARTED
 from handlers.booking.models import Booking, Status, Step, now
 from handlers.booking.ports import Catalog, InvalidSeats, SeatInventory, SeatsUnavailable, UnknownShowtime
+from handlers.common.observability.metrics import BOOKINGS
 
-MAX_SEATS = 10
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 NAMESPACE = uuid.UUID("7b7e35c4-4f0e-4f53-9d0b-2a4f8c1e5b10")
 
@@ -20,8 +21,8 @@ NAMESPACE = uuid.UUID("7b7e35c4-4f0e-4f53-9d0b-2a4f8c1e5b10")
 def _validate(showtime_id: str, seat_ids: list[str], idempotency_key: str) -> None:
     if not showtime_id.isdigit():
         raise BadUserInput("showtimeId must be a showtime id (digits).")
-    if not 1 <= len(seat_ids) <= MAX_SEATS:
-        raise BadUserInput(f"seatIds must name 1 to {MAX_SEATS} seats.")
+    if not SEAT_COUNT.min <= len(seat_ids) <= SEAT_COUNT.max:
+        raise BadUserInput(f"seatIds must name {SEAT_COUNT.min} to {SEAT_COUNT.max} seats.")
     if len(set(seat_ids)) != len(seat_ids):
         raise BadUserInput("seatIds must not repeat a seat.")
     if not KEY_PATTERN.match(idempotency_key):
@@ -98,6 +99,7 @@ async def create_booking(
         await booking.insert()
     except DuplicateKeyError:  # a concurrent retry with the same key won the race
         return await _existing(user_id, idempotency_key, showtime_id, seat_ids) or booking
+    BOOKINGS.labels(Status.PENDING).inc()
     return booking
 
 

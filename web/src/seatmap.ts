@@ -4,7 +4,7 @@ import * as api from "./api";
 import { ApiError, type Seat } from "./api";
 import { type Booking, type Payload, cancelBooking, confirmBooking, createBooking } from "./booking";
 import { h, money, dateTime, newKey } from "./dom";
-import { MAX_SEATS_PER_BOOKING } from "./generated/limits";
+import { MUTATION_CREATE_BOOKING_SEAT_IDS as SEAT_COUNT } from "./generated/limits";
 
 const POLL_MS = 3000;
 // The payment service's test tokens (README "Test payment tokens"): a demo box office takes no real card.
@@ -34,7 +34,7 @@ export async function showSeatMap(
   const currency = first.currency;
   const seats = new Map(first.seats.map((seat) => [seat.seat_id, seat]));
   const buttons = new Map<string, HTMLButtonElement>();
-  const selected = new Set(preselected.filter((id) => seats.get(id)?.state === "available"));
+  const selected = new Set(preselected.filter((id) => seats.get(id)?.state === "available").slice(0, SEAT_COUNT.max));
   let hold: Booking | null = null;
   let busy = false;
   let timers: number[] = [];
@@ -74,7 +74,7 @@ export async function showSeatMap(
   function refreshSummary(): void {
     const chosen = [...selected].map((id) => seats.get(id)!);
     const total = chosen.reduce((sum, seat) => sum + seat.price_minor, 0);
-    const limit = MAX_SEATS_PER_BOOKING ? ` (at most ${MAX_SEATS_PER_BOOKING})` : "";
+    const limit = ` (at most ${SEAT_COUNT.max})`;
     summary.textContent = chosen.length
       ? `${chosen.length} seat${chosen.length > 1 ? "s" : ""}${limit}: ${chosen.map((s) => s.seat_id).join(", ")}. Total ${money(total, currency)}`
       : `No seat selected${limit}. Pick seats on the map.`;
@@ -83,8 +83,8 @@ export async function showSeatMap(
 
   function toggle(id: string): void {
     if (selected.has(id)) selected.delete(id);
-    else if (MAX_SEATS_PER_BOOKING !== null && selected.size >= MAX_SEATS_PER_BOOKING) {
-      say(`One booking takes at most ${MAX_SEATS_PER_BOOKING} seats.`, "info");
+    else if (selected.size >= SEAT_COUNT.max) {
+      say(`One booking takes at most ${SEAT_COUNT.max} seats.`, "info");
       return;
     } else selected.add(id);
     paint(seats.get(id)!);
