@@ -1,10 +1,13 @@
-"""/showtimes operations, including the public seat map."""
+"""/showtimes operations, including the public seat map (with an ETag, 304 on If-None-Match)."""
+
+from connexion import request
 
 from generated.openapi.cinema import ShowtimeCreate, ShowtimePatch
 from handlers.cinema import showtimes
 from handlers.cinema.api.common import JsonResponse, engine, fields_of, json_response, session
 from handlers.cinema.seat_map import SeatView, seat_map
 from handlers.common.auth import require_admin
+from handlers.common.etag import none_match, weak_etag
 
 
 async def search(
@@ -46,7 +49,14 @@ def _public(seat: SeatView) -> dict:
     }
 
 
-async def seats(showtime_id: int) -> JsonResponse:
+async def seats(showtime_id: int) -> JsonResponse | tuple[None, int, dict[str, str]]:
+    """The map, or a 304 without a body when the client's If-None-Match names its current tag."""
     result = await seat_map(engine(), showtime_id)
-    body = {"showtime_id": result.showtime_id, "currency": result.currency}
-    return json_response({**body, "seats": [_public(seat) for seat in result.seats]})
+    listed = [_public(seat) for seat in result.seats]
+    body, status, headers = json_response(
+        {"showtime_id": result.showtime_id, "currency": result.currency, "seats": listed}
+    )
+    headers |= {"ETag": weak_etag(body), "Cache-Control": "no-cache"}
+    if none_match(request.headers.get("if-none-match"), headers["ETag"]):
+        return None, 304, headers  # the content type too: connexion picks one of the declared types by it
+    return body, status, headers
