@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from handlers.booking.errors import Conflict
 from handlers.booking.models import Booking, Status, now
 from handlers.common import documents
+from handlers.common.observability.metrics import BOOKINGS
 from handlers.common.outbox import recorded_update
 
 
@@ -40,6 +41,7 @@ async def transition(
     raw = await documents.update(Booking, booking.id, {"$set": assign, "$push": push}, condition)
     if raw is None:
         raise Conflict(f"booking {booking.id} changed concurrently; retry")
+    BOOKINGS.labels(to).inc()
     return Booking.model_validate(raw)
 
 

@@ -12,12 +12,14 @@ from handlers.cinema.holds import TtlPolicy
 from handlers.cinema.settings import CinemaSettings
 from handlers.common.auth import TokenVerifier
 from handlers.common.grpc_correlation import log_calls
+from handlers.common.observability.grpc import observe_server
 
 
 def build_server(engine: AsyncEngine, settings: CinemaSettings) -> Server:
     policy = TtlPolicy(settings.hold_ttl_default_seconds, settings.hold_ttl_max_seconds)
     server = Server([SeatInventoryService(engine, policy), Health()])
     log_calls(server)  # first, so that refused calls are logged too
+    observe_server(server)
     require_booking_service(server, TokenVerifier.from_settings(settings))
     return server
 

@@ -24,6 +24,7 @@ from handlers.cinema.errors import (
 )
 from handlers.cinema.inventory_rules import HoldView
 from handlers.cinema.layout import seat_price
+from handlers.common.observability.metrics import SEATS_SOLD
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,9 @@ async def confirm_seats(engine: AsyncEngine, hold_id: str, booking_id: str) -> H
             sold = await conn.exec_driver_sql(
                 sql.SELL_SEATS, (hold.showtime_id, list(hold.seat_ids), booking_id, hold_id)
             )
-            return HoldView.from_row(sold.mappings().one(), now)
+            view = HoldView.from_row(sold.mappings().one(), now)
+        SEATS_SOLD.inc(len(hold.seat_ids))  # once committed
+        return view
     except IntegrityError as exc:
         raise HoldNotConfirmable(f"Booking {booking_id} already has confirmed seats.") from exc
 

@@ -18,6 +18,7 @@ from grpclib.events import SendRequest, listen
 
 from generated.proto.cinema import v1 as pb
 from handlers.common.grpc_correlation import send_correlation_id
+from handlers.common.observability.grpc import ObservedChannel
 
 UNAVAILABLE_PREFIX = "seats unavailable: "
 
@@ -59,7 +60,7 @@ class InventoryClient:
         timeout_seconds: float = 5.0,
         token: Callable[[], str] | None = None,
     ):
-        self._channel = Channel(host, port)
+        self._channel = ObservedChannel(host, port)
         send_correlation_id(self._channel)
         if token is not None:
             send_bearer_token(self._channel, token)

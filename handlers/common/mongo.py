@@ -12,6 +12,7 @@ from beanie.odm.utils.typing import get_index_attributes
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.errors import PyMongoError
 
+from handlers.common.observability import readiness
 from handlers.common.problems import ServiceUnavailable
 
 
@@ -40,6 +41,11 @@ async def connect_beanie(mongo_url: str, database: str, models: list[type[Docume
     await init_beanie(database=client[database], document_models=models, skip_indexes=True)
     for model in models:
         await ensure_indexes(model)
+
+    async def answers() -> None:
+        await client[database].command("ping")
+
+    readiness.register("database", answers)
     return client
 
 

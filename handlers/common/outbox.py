@@ -27,7 +27,9 @@ from beanie import Document, Insert, Replace, Save, SaveChanges, Update, after_e
 from pydantic import BaseModel, Field, ValidationError
 
 from handlers.common import outbox_queue
+from handlers.common.correlation import current_correlation_id
 from handlers.common.events import EVENT_SCHEMAS
+from handlers.common.telemetry.propagation import carrier
 
 CONTRACT = "contracts/asyncapi/events.yaml"
 
@@ -56,6 +58,13 @@ class OutboxEvent(BaseModel):
     occurred_at: datetime
     version: int = 1
     data: dict[str, Any]
+    # Where it was recorded, for the relay's publish span and message (never part of the body):
+    trace: dict[str, str] = Field(default_factory=dict)  # W3C carrier of the recording request
+    correlation_id: str | None = None
+
+    def envelope(self) -> dict[str, Any]:
+        """The message body: the AsyncAPI envelope, without what only the relay reads."""
+        return self.model_dump(mode="json", exclude={"trace", "correlation_id"})
 
 
 def _undeclared(sent: Mapping[str, Any], model: BaseModel, path: str) -> Iterator[str]:
@@ -73,7 +82,7 @@ def contract_checked(event: OutboxEvent) -> OutboxEvent:
     if schema is None:
         raise UndeclaredEvent(event.type)
     try:
-        envelope = schema.model_validate(event.model_dump(mode="json"))
+        envelope = schema.model_validate(event.envelope())
     except ValidationError as exc:
         problems = [f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()]
         raise InvalidEvent(event.type, problems) from exc
@@ -127,6 +136,8 @@ class OutboxMixin(BaseModel):
             occurred_at=datetime.now(UTC),
             version=version,
             data=payload,
+            trace=carrier(),
+            correlation_id=current_correlation_id(),
         )
         event = contract_checked(event)
         self.outbox.append(event)

@@ -150,3 +150,15 @@ async def drop(queue: AsyncCollection, row_id_: str, owner: str) -> None:
 
 async def failed_count(queue: AsyncCollection) -> int:
     return await queue.count_documents({"failed": True})
+
+
+async def backlog(queue: AsyncCollection) -> dict[str, float]:
+    """Rows with events to publish (``waiting``), how long the longest-due one has been due, ``failed``."""
+    waiting = {"kind": "publish", "failed": False}
+    oldest = await queue.find(waiting).sort("due", ASCENDING).limit(1).to_list()
+    age = (datetime.now(UTC) - oldest[0]["due"].replace(tzinfo=UTC)).total_seconds() if oldest else 0.0
+    return {
+        "waiting": await queue.count_documents(waiting),
+        "oldest_age_seconds": max(0.0, age),
+        "failed": await failed_count(queue),
+    }

@@ -40,7 +40,15 @@ from faststream.rabbit import RabbitBroker
 from pydantic import BaseModel, Field
 
 from handlers.common import documents, outbox_queue
-from handlers.common.events import declare_topology, register_publishers
+from handlers.common.events import EXCHANGE_NAME, declare_topology, register_publishers
+from handlers.common.observability import metrics, readiness
+from handlers.common.observability.amqp import publishing
+from handlers.common.observability.metrics import (
+    EVENTS_PUBLISHED,
+    OUTBOX_BACKLOG,
+    OUTBOX_FAILED,
+    OUTBOX_OLDEST_AGE,
+)
 from handlers.common.outbox import EventContractError, OutboxEvent, contract_checked
 
 logger = logging.getLogger(__name__)
@@ -122,15 +130,21 @@ class OutboxRelay:
         Raises ``EventContractError``, publishing nothing, for an event the contract does not allow.
         """
         event = contract_checked(event)
-        await self._publishers[event.type].publish(
-            event.model_dump(mode="json"),
-            routing_key=event.type,
-            message_id=event.event_id,
-            message_type=event.type,
-            timestamp=event.occurred_at,
-            content_type="application/json",
-            timeout=self.options.confirm_timeout,
-        )
+        with publishing(
+            EXCHANGE_NAME, event.type, event.event_id, event.trace, event.correlation_id
+        ) as headers:
+            await self._publishers[event.type].publish(
+                event.envelope(),
+                routing_key=event.type,
+                message_id=event.event_id,
+                message_type=event.type,
+                timestamp=event.occurred_at,
+                content_type="application/json",
+                correlation_id=event.correlation_id,
+                headers=dict(headers) or None,
+                timeout=self.options.confirm_timeout,
+            )
+        EVENTS_PUBLISHED.labels(event.type).inc()
 
     async def run_once(self) -> int:
         """One pass over the due rows of every queue; returns how many events were published."""
@@ -255,6 +269,19 @@ class OutboxRelay:
         """How many documents' events the relay gave up on (for health)."""
         return sum([await outbox_queue.failed_count(queue) for queue in self._queues.values()])
 
+    async def backlog(self) -> dict[str, dict[str, float]]:
+        """Per database: documents waiting to publish, the oldest one's wait in seconds, failed ones."""
+        return {name: await outbox_queue.backlog(queue) for name, queue in self._queues.items()}
+
+    async def observe(self) -> dict[str, Any]:
+        """Set the outbox gauges; the readiness report (not ok while some documents failed)."""
+        backlog = await self.backlog()
+        for database, figures in backlog.items():
+            OUTBOX_BACKLOG.labels(database).set(figures["waiting"])
+            OUTBOX_OLDEST_AGE.labels(database).set(figures["oldest_age_seconds"])
+            OUTBOX_FAILED.labels(database).set(figures["failed"])
+        return {"ok": not any(f["failed"] for f in backlog.values()), "databases": backlog}
+
     async def run_forever(self) -> None:
         loop = asyncio.get_running_loop()
         wake = outbox_queue.subscribe()
@@ -291,9 +318,15 @@ async def running_outbox_relay(
     broker = RabbitBroker(amqp_url, reconnect_interval=1.0, logger=None)
     relay = OutboxRelay(broker, documents, options)
     task = asyncio.create_task(relay.run_forever(), name="outbox-relay")
+    readiness.register("broker", lambda: broker.ping(timeout=1.0), required=False)
+    readiness.register("outbox", relay.observe, required=False)
+    metrics.on_scrape("outbox", relay.observe)
     try:
         yield relay
     finally:
+        readiness.unregister("broker")
+        readiness.unregister("outbox")
+        metrics.forget("outbox")
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -2,9 +2,11 @@
 
 import uvicorn
 
+from handlers.common import observability
 from handlers.notification.app import create_app
 from handlers.notification.settings import NotificationSettings
 
 if __name__ == "__main__":
+    observability.setup("notification")
     settings = NotificationSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    uvicorn.run(observability.observed(create_app(settings)), host=settings.host, port=settings.port)

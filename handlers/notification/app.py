@@ -13,16 +13,18 @@ from redis.asyncio import Redis
 
 from handlers.common.events import declare_topology, register_publishers
 from handlers.common.mongo import connect_beanie
+from handlers.common.observability.amqp import ConsumeObserved
 from handlers.notification.channels import SimulatedChannels
 from handlers.notification.dedupe import EventDedupe
 from handlers.notification.models import DOCUMENTS
+from handlers.notification.observed import observe_worker
 from handlers.notification.service import NotificationService
 from handlers.notification.settings import NotificationSettings
 from handlers.notification.subscribers import WORKER, Worker, register_subscribers
 
 
 def build_broker(settings: NotificationSettings) -> RabbitBroker:
-    broker = RabbitBroker(settings.amqp_url, reconnect_interval=1.0)
+    broker = RabbitBroker(settings.amqp_url, reconnect_interval=1.0, middlewares=[ConsumeObserved])
     register_subscribers(broker)
     return broker
 
@@ -61,6 +63,7 @@ def create_app(settings: NotificationSettings | None = None) -> AsgiFastStream:
         broker.context.set_global(WORKER, await build_worker(settings, redis))
         await broker.connect()
         await declare_topology(broker)
+        observe_worker(broker, redis)
         try:
             yield
         finally:

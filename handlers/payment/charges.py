@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from generated.events.models import PaymentFailedData, PaymentSucceededData
 from generated.openapi.payment import PaymentRequest
+from handlers.common.observability.metrics import PAYMENTS
 from handlers.common.problems import ServiceUnavailable, Unprocessable
 from handlers.payment.idempotency import Response
 from handlers.payment.models import ChargeIntent, Payment, TransactionLogEntry, insert_once, now
@@ -57,7 +58,9 @@ async def settle_unfinished(booking_id: str, processor: SimulatedProcessor, leas
 async def _finish(intent: ChargeIntent, processor: SimulatedProcessor) -> Payment:
     outcome = await processor.charge(intent.payment_token, reference=intent.id)
     await insert_once(_log_entry(intent, outcome))
-    return await insert_once(_payment(intent, outcome))
+    payment = await insert_once(_payment(intent, outcome))
+    PAYMENTS.labels(payment.status).inc()
+    return payment
 
 
 def _intent(payment_id: str, request: PaymentRequest) -> ChargeIntent:

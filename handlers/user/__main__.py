@@ -2,10 +2,13 @@
 
 import uvicorn
 
+from handlers.common import observability
 from handlers.common.correlation import CorrelationIdMiddleware
 from handlers.user.app import create_app
 from handlers.user.settings import UserSettings
 
 if __name__ == "__main__":
+    observability.setup("user")
     settings = UserSettings()
-    uvicorn.run(CorrelationIdMiddleware(create_app(settings)), host=settings.host, port=settings.port)
+    app = observability.observed(CorrelationIdMiddleware(create_app(settings)))
+    uvicorn.run(app, host=settings.host, port=settings.port)

@@ -3,9 +3,11 @@
 import logging
 import sys
 
+import prometheus_client
 import uvicorn
 from pydantic import ValidationError
 
+from handlers.common import observability
 from mesh.gateway.app import create_app, server_config
 from mesh.gateway.declarative import ConfigError
 from mesh.gateway.settings import GatewaySettings
@@ -13,9 +15,12 @@ from mesh.gateway.settings import GatewaySettings
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    observability.setup("gateway")
     try:
         settings = GatewaySettings()
-        app = create_app(settings)
+        app = observability.observed(create_app(settings), expose=False)
+        if settings.status_port:
+            prometheus_client.start_http_server(settings.status_port, addr=settings.host)
     except (ConfigError, ValidationError, OSError) as exc:
         print(f"gateway refuses to start: {exc}", file=sys.stderr)
         return 2

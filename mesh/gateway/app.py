@@ -12,7 +12,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import request_response
+from starlette.types import ASGIApp
 
+from handlers.common.telemetry.asgi import GATEWAY_ROUTE_KEY
 from mesh.gateway.client_ip import RealIp
 from mesh.gateway.declarative import load
 from mesh.gateway.model import GatewayConfig, Route
@@ -80,6 +82,7 @@ class Gateway:
         # Routed on the path as Kong's router normalises it (``%2F`` stays encoded, no dot segment).
         routed = None if refusal else normalize(raw_path).decode("utf-8")
         match = None if routed is None else self.router.match(request.method, routed, request.headers)
+        request.scope[GATEWAY_ROUTE_KEY] = match.route.name if match else UNROUTED
         exchange = Exchange(
             request=request,
             route=match.route if match else self.unrouted,
@@ -170,7 +173,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     return app
 
 
-def server_config(app: Starlette, settings: GatewaySettings) -> uvicorn.Config:
+def server_config(app: ASGIApp, settings: GatewaySettings) -> uvicorn.Config:
     """How the gateway is served. ``proxy_headers=False``: uvicorn would otherwise replace the client
     address with ``X-Forwarded-For`` from loopback peers before the gateway sees the request; the
     gateway decides that itself, from ``trusted_ips`` (``RealIp``)."""

@@ -28,6 +28,8 @@ class GatewaySettings(ServiceSettings):
     kong_config: Path = REPO_ROOT / "kong" / "kong.yml"
     host: str = "127.0.0.1"
     port: int = 8000
+    # The operator's /metrics, like Kong's status listener: never on the public port (0: none).
+    status_port: int = 8100
     upstreams: dict[str, str] = {}
     # Not the shared CINEMESH_REDIS_URL: an optional override of kong.yml's Redis (None: kong.yml's own).
     redis_url: str | None = None  # type: ignore[assignment]

@@ -1,0 +1,60 @@
+"""The process's tracer provider and library instrumentation (see the package docstring)."""
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+
+from handlers.common.telemetry.exporter import JsonLinesExporter
+from handlers.common.telemetry.settings import TelemetrySettings
+
+_state: dict[str, TracerProvider] = {}  # the provider this process installed, if tracing is on
+INSTRUMENTATION = "cinemesh"
+
+
+def enabled() -> bool:
+    return "provider" in _state
+
+
+def tracer() -> trace.Tracer:
+    """CineMesh's own tracer (a no-op one while tracing is off)."""
+    return trace.get_tracer(INSTRUMENTATION)
+
+
+def setup(service: str, settings: TelemetrySettings | None = None) -> bool:
+    """Trace this process as ``service`` if ``CINEMESH_TRACING=on``; returns whether it does. Idempotent."""
+    if enabled():
+        return True
+    settings = settings or TelemetrySettings()
+    if settings.tracing != "on":
+        return False
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": service}),
+        sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)),
+    )
+    exporter = JsonLinesExporter(settings.trace_dir / f"{service}.jsonl", settings.trace_file_max_bytes)
+    provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=settings.trace_flush_ms))
+    trace.set_tracer_provider(provider)
+    _state["provider"] = provider
+    _instrument_libraries()
+    return True
+
+
+def _instrument_libraries() -> None:
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+
+    from handlers.common.telemetry.httpx_hooks import on_request
+
+    HTTPXClientInstrumentor().instrument(async_request_hook=on_request)
+    AsyncPGInstrumentor().instrument()
+    PymongoInstrumentor().instrument()
+
+
+def shutdown() -> None:
+    """Write what is buffered (at exit the provider does it on its own)."""
+    provider = _state.get("provider")
+    if provider is not None:
+        provider.force_flush()
