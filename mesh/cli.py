@@ -1,4 +1,4 @@
-"""``python -m mesh up|down|status|seed|demo``: the whole CineMesh on this machine."""
+"""``python -m mesh up|down|status|seed|demo|trace``: the whole CineMesh on this machine."""
 
 import argparse
 import asyncio
@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from handlers.common.settings import REPO_ROOT
-from mesh import supervisor
+from mesh import supervisor, trace
 from mesh.processes import ALL, GATEWAY, GATEWAY_URL
 from mesh.seed import DEMO_ADMIN, DEMO_USER, migrate_and_seed
 
@@ -114,10 +114,20 @@ def demo() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mesh", description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status", "seed", "demo"])
+    parser.add_argument("command", choices=["up", "down", "status", "seed", "demo", "trace"])
+    parser.add_argument("target", nargs="?", help="trace: a trace id or a correlation id")
     parser.add_argument("--skip-infra", action="store_true", help="up: do not run scripts/infra.sh up")
     args = parser.parse_args(argv)
-    commands = {"up": lambda: up(args.skip_infra), "down": down, "status": status, "seed": seed, "demo": demo}
+    if args.command == "trace" and not args.target:
+        parser.error("trace needs a trace id or a correlation id")
+    commands = {
+        "up": lambda: up(args.skip_infra),
+        "down": down,
+        "status": status,
+        "seed": seed,
+        "demo": demo,
+        "trace": lambda: trace.main(args.target),
+    }
     return commands[args.command]()
 
 

@@ -9,6 +9,6 @@ statement or command). The ASGI middleware (``asgi``), gRPC hooks (``grpc``) and
 (``amqp``) are this package's own; ``propagation`` moves the W3C context across the wire.
 """
 
-from handlers.common.telemetry.setup import enabled, setup, shutdown, tracer
+from handlers.common.telemetry.setup import enabled, setup, shutdown, trace_with, tracer
 
-__all__ = ["enabled", "setup", "shutdown", "tracer"]
+__all__ = ["enabled", "setup", "shutdown", "trace_with", "tracer"]

@@ -9,17 +9,27 @@ from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from handlers.common.telemetry.exporter import JsonLinesExporter
 from handlers.common.telemetry.settings import TelemetrySettings
 
-_state: dict[str, TracerProvider] = {}  # the provider this process installed, if tracing is on
 INSTRUMENTATION = "cinemesh"
+_NO_OP = trace.NoOpTracer()
+_state: dict[str, trace.Tracer] = {}  # the tracer of the provider this process installed, if tracing
 
 
 def enabled() -> bool:
-    return "provider" in _state
+    return "tracer" in _state
 
 
 def tracer() -> trace.Tracer:
     """CineMesh's own tracer (a no-op one while tracing is off)."""
-    return trace.get_tracer(INSTRUMENTATION)
+    return _state.get("tracer", _NO_OP)
+
+
+def trace_with(provider: TracerProvider | None) -> None:
+    """Make ``provider``'s tracer CineMesh's (None: tracing off). ``setup`` does it once per process;
+    tests use it with a provider of their own."""
+    if provider is None:
+        _state.pop("tracer", None)
+    else:
+        _state["tracer"] = provider.get_tracer(INSTRUMENTATION)
 
 
 def setup(service: str, settings: TelemetrySettings | None = None) -> bool:
@@ -36,7 +46,7 @@ def setup(service: str, settings: TelemetrySettings | None = None) -> bool:
     exporter = JsonLinesExporter(settings.trace_dir / f"{service}.jsonl", settings.trace_file_max_bytes)
     provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=settings.trace_flush_ms))
     trace.set_tracer_provider(provider)
-    _state["provider"] = provider
+    trace_with(provider)
     _instrument_libraries()
     return True
 
@@ -55,6 +65,6 @@ def _instrument_libraries() -> None:
 
 def shutdown() -> None:
     """Write what is buffered (at exit the provider does it on its own)."""
-    provider = _state.get("provider")
-    if provider is not None:
+    provider = trace.get_tracer_provider()
+    if enabled() and isinstance(provider, TracerProvider):
         provider.force_flush()
