@@ -17,7 +17,15 @@ from handlers.common.telemetry.propagation import CORRELATION_ATTRIBUTE
 from handlers.common.telemetry.settings import TelemetrySettings
 
 KINDS = {1: "internal", 2: "server", 3: "client", 4: "producer", 5: "consumer"}
-SHOWN = ("http.response.status_code", "rpc.grpc.status_code", "db.statement", "cinemesh.outcome")
+SHOWN = (
+    "http.url",
+    "url.full",
+    "http.response.status_code",
+    "rpc.grpc.status_code",
+    "db.statement",
+    "cinemesh.outcome",
+)
+LONGEST = 70  # characters of an attribute shown (SQL is cut, on one line)
 
 
 @dataclass
@@ -117,8 +125,15 @@ def tree(spans: Iterable[Span], trace_id: str) -> list[Span]:
     return sorted(by_parent.get(None, []), key=lambda s: s.start_ns)
 
 
+def _short(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
+
+
 def _detail(span: Span) -> str:
-    shown = [f"{key.rsplit('.', 1)[-1]}={span.attributes[key]}" for key in SHOWN if key in span.attributes]
+    shown = [
+        f"{key.rsplit('.', 1)[-1]}={_short(span.attributes[key])}" for key in SHOWN if key in span.attributes
+    ]
     if span.error:
         shown.append("ERROR")
     return ("  " + " ".join(shown)) if shown else ""
