@@ -1,12 +1,14 @@
 """The box office (web/, served by mesh.web through the gateway at /) in headless Chromium.
 
 Every test works on a showtime of its own (scheduled by the admin through the gateway in the
-2090s), with users it registers, against the whole mesh (the e2e fixtures). What the browser shows
-is checked against what the API says afterwards: a paid seat is sold, a cancelled one free again.
+2090s), with users it registers, against a whole mesh of the suite's own (tests/browser/mesh.py).
+What the browser shows is checked against what the API says afterwards: a paid seat is sold, a
+cancelled one free again.
 Screenshots go to ``.run/screenshots/box-office-*.png``; the time from navigation to the seat map
 drawn (the page's ``seatmap-drawn`` performance mark) is printed, cold and warm.
 """
 
+import asyncio
 import re
 import time
 import uuid
@@ -25,6 +27,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from generated.graphql.booking import MUTATION_CREATE_BOOKING_SEAT_IDS as SEAT_COUNT
 from mesh import journey
 from tests.browser.chromium import SCREENSHOTS, start_chromium
 
@@ -146,6 +149,26 @@ def logged_in_holding(
     return chosen
 
 
+def held_elsewhere(gateway: httpx.Client, showtime_id: int, seat_id: str) -> None:
+    """Someone without a browser holds ``seat_id``: createBooking through the gateway."""
+    token = journey.log_in(gateway, registered(gateway), PASSWORD)
+
+    async def hold() -> None:
+        async with journey.booking_api(gateway, token) as api:
+            assert (await journey.create_booking(api, showtime_id, [seat_id])).error is None
+
+    asyncio.run(hold())
+
+
+def seat_map_statuses(driver: WebDriver) -> list[int]:
+    """The HTTP status of every seat-map request the page made (Resource Timing)."""
+    return driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter((e) => /[/]showtimes[/]\\d+[/]seats$/.test(new URL(e.name).pathname))"
+        ".map((e) => e.responseStatus)"
+    )
+
+
 def console_errors(driver: WebDriver) -> list[str]:
     """SEVERE console lines, but the catalog's posters (hosts outside the machine: nothing resolves here)."""
     return [
@@ -252,8 +275,12 @@ def test_two_browsers_race_for_one_seat_one_wins_the_other_is_told(
     for driver in (first, second):
         log_in(driver, base, registered(gateway), route)
         seat_map(driver)
-    contested = next(s for s, state in api_states(gateway, showtime["id"]).items() if state == "available")
-    for driver in (first, second):
+    free = [s for s, state in api_states(gateway, showtime["id"]).items() if state == "available"]
+    contested, elsewhere = free[:2]
+    held_elsewhere(gateway, showtime["id"], elsewhere)
+    for driver in (first, second):  # polling with If-None-Match: 304s while nothing changed, no reload
+        wait(driver, lambda d: seat_state(d, elsewhere) == "held", "a seat held elsewhere turning held")
+        wait(driver, lambda d: 304 in seat_map_statuses(d), "a 304 answer to the seat map's refresh")
         seat(driver, contested).click()
     first.find_element(By.ID, "hold").click()
     second.find_element(By.ID, "hold").click()
@@ -270,6 +297,18 @@ def test_two_browsers_race_for_one_seat_one_wins_the_other_is_told(
     wait(winner, lambda d: d.find_elements(By.ID, "confirmation"), "the winner's confirmation")
     wait(loser, lambda d: seat_state(d, contested) == "sold", "the contested seat turning sold")
     assert api_states(gateway, showtime["id"])[contested] == "sold"
+
+
+def test_a_booking_takes_at_most_the_contracts_number_of_seats(chrome, mesh, showtime: dict) -> None:
+    driver = chrome()
+    open_app(driver, mesh.gateway_url, f"/showtime/{showtime['id']}")
+    free = [b for b in seat_map(driver) if b.get_attribute("aria-label").endswith(", available")]
+    for button in free[: SEAT_COUNT.max + 1]:
+        button.click()
+    assert f"at most {SEAT_COUNT.max} seats" in message(driver)
+    pressed = driver.find_elements(By.CSS_SELECTOR, 'button.seat[aria-pressed="true"]')
+    assert len(pressed) == SEAT_COUNT.max
+    assert f"(at most {SEAT_COUNT.max})" in driver.find_element(By.ID, "selection").text
 
 
 def test_a_declined_card_says_so_releases_the_seats_and_lets_the_person_choose_again(
