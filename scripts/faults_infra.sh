@@ -7,6 +7,7 @@
 #   scripts/faults_infra.sh wipe            down, then delete their data (the next `up` starts empty)
 #   scripts/faults_infra.sh start|stop C    one component C: postgres, mongo (FerretDB), redis, rabbitmq
 #   scripts/faults_infra.sh status          one line per component
+#   scripts/faults_infra.sh queues          ready + unacknowledged messages per queue of the RabbitMQ node
 #   scripts/faults_infra.sh env             the ports as KEY=VALUE lines (tests/faults/cluster.py reads them)
 # PostgreSQL is a cluster of its own (initdb into .run/faults/postgres, run as user postgres, stopped
 # with `pg_ctl -m immediate`, i.e. crashed); RabbitMQ a node of its own (cinemesh-faults@localhost,
@@ -28,6 +29,14 @@ rabbit_node=cinemesh-faults@localhost
 rabbit_dir=$state_dir/rabbitmq
 
 port_closed() { ! port_open "$1"; }
+
+# Signal the process of $state_dir/$1.pid only while it still runs $2 (a stale file is never used).
+stop_own() {
+  local pidfile=$state_dir/$1.pid pid
+  pid=$(cat "$pidfile" 2>/dev/null) || return 0
+  if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"; then kill "$pid"; log "stopped $1"; fi
+  rm -f "$pidfile"
+}
 as_postgres() { as_root runuser -u postgres -- "$@"; }
 as_rabbitmq() { as_root runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq "$@"; }
 rabbitmqctl_node() { as_rabbitmq /usr/lib/rabbitmq/bin/rabbitmqctl -n "$rabbit_node" "$@"; }
@@ -79,14 +88,14 @@ rabbitmq_stop() {
 mongo_start() { mongo_up; }
 
 mongo_stop() {
-  stop_pidfile ferretdb
+  stop_own ferretdb "--listen-addr 127.0.0.1:$mongo_port"
   wait_for "FerretDB (faults) to stop" 60 port_closed "$mongo_port"
 }
 
 redis_start() { redis_up; }
 
 redis_stop() {
-  if port_open "$redis_port"; then redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; fi
+  stop_own redis "redis-server 127.0.0.1:$redis_port"
   wait_for "Redis (faults) to stop" 60 port_closed "$redis_port"
 }
 
@@ -127,8 +136,9 @@ case "${1:-}" in
   start) mkdir -p "$state_dir"; "$(component "${2:-}")_start" ;;
   stop) "$(component "${2:-}")_stop" ;;
   status) status ;;
+  queues) rabbitmqctl_node list_queues -q --no-table-headers name messages ;;
   env)
     printf 'postgres=%s\nmongo=%s\nredis=%s\nrabbitmq=%s\n' "$pg_port" "$mongo_port" "$redis_port" "$amqp_port"
     ;;
-  *) echo "usage: $0 up|down|wipe|status|env|start C|stop C" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|wipe|status|queues|env|start C|stop C" >&2; exit 2 ;;
 esac
