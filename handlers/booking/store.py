@@ -41,7 +41,8 @@ async def transition(
     raw = await documents.update(Booking, booking.id, {"$set": assign, "$push": push}, condition)
     if raw is None:
         raise Conflict(f"booking {booking.id} changed concurrently; retry")
-    BOOKINGS.labels(to).inc()
+    if booking.status != to:  # a step within a status (payment captured, lease given back) is no entry
+        BOOKINGS.labels(to).inc()
     return Booking.model_validate(raw)
 
 

@@ -52,6 +52,8 @@ class OpsEndpoints:
         await self._timed(scope, receive, send)
 
     async def _timed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # connexion routes on a shallow copy of the scope: a dict present here is the one it fills in
+        scope.setdefault("extensions", {})
         started = time.perf_counter()
         status = [500]
 
