@@ -26,3 +26,5 @@ class TelemetrySettings(BaseSettings):
     trace_file_max_bytes: int = Field(64 * 1024 * 1024, ge=1024)
     # How often finished spans are written (BatchSpanProcessor's schedule delay).
     trace_flush_ms: int = Field(500, ge=10)
+    # Also send spans by OTLP/HTTP to a collector or Jaeger (``http://127.0.0.1:4318``); None: files only.
+    otlp_endpoint: str | None = None

@@ -45,6 +45,11 @@ def setup(service: str, settings: TelemetrySettings | None = None) -> bool:
     )
     exporter = JsonLinesExporter(settings.trace_dir / f"{service}.jsonl", settings.trace_file_max_bytes)
     provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=settings.trace_flush_ms))
+    if settings.otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        otlp = OTLPSpanExporter(endpoint=f"{settings.otlp_endpoint.rstrip('/')}/v1/traces")
+        provider.add_span_processor(BatchSpanProcessor(otlp, schedule_delay_millis=settings.trace_flush_ms))
     trace.set_tracer_provider(provider)
     trace_with(provider)
     _instrument_libraries()
