@@ -72,10 +72,15 @@ test-e2e: install infra keys web
 test-browser: install browser web
 	$(PY) -m pytest -m browser
 
+# Traced unless CINEMESH_TRACING says otherwise (`python -m mesh trace <id>` reads .run/traces);
+# Prometheus on :9090 when Debian's package is installed (scripts/prometheus.sh tries).
 up: install infra keys web
-	$(PY) -m mesh up
+	scripts/prometheus.sh
+	CINEMESH_TRACING=$${CINEMESH_TRACING:-on} $(PY) -m mesh up
+	$(PY) -m mesh.prometheus up
 
 down:
+	$(PY) -m mesh.prometheus down
 	$(PY) -m mesh down
 
 demo: install
