@@ -18,6 +18,9 @@ from handlers.common import documents
 from handlers.common.observability.metrics import BOOKINGS
 from handlers.common.outbox import recorded_update
 
+for _status in Status:  # every series from 0, so a rate or increase counts the first booking too
+    BOOKINGS.labels(_status)
+
 
 async def transition(
     booking: Booking,

@@ -11,6 +11,7 @@ insert is ``insert_once``, so a step a dead run already did is read back, not do
 """
 
 from datetime import timedelta
+from typing import get_args
 
 from generated.events.models import PaymentFailedData, PaymentSucceededData
 from generated.openapi.payment import PaymentRequest
@@ -20,6 +21,9 @@ from handlers.payment.idempotency import Response
 from handlers.payment.models import ChargeIntent, Payment, TransactionLogEntry, insert_once, now
 from handlers.payment.processor import Outcome, SimulatedProcessor
 from handlers.payment.views import payment_views
+
+for _outcome in get_args(Payment.model_fields["status"].annotation):  # every series from 0
+    PAYMENTS.labels(_outcome)
 
 
 async def charge(request: PaymentRequest, processor: SimulatedProcessor, resource_id: str) -> Response:

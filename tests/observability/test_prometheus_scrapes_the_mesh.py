@@ -1,6 +1,7 @@
 """Debian's Prometheus on the configuration ``mesh.prometheus`` generates scrapes every service of the
 mesh and the gateway, and the business counters of a booking can be queried from it."""
 
+import json
 import shutil
 import subprocess
 import time
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from handlers.common.settings import REPO_ROOT
 from mesh import prometheus
 from tests.observability.conftest import book
 
@@ -62,3 +64,16 @@ async def test_every_target_is_up_and_a_booking_shows_in_the_counters(mesh, prom
     assert confirmed and confirmed[0]["metric"]["job"] == "booking"
     sold = eventually(lambda: query(prometheus_url, "cinemesh_seats_sold_total >= 2"))
     assert sold and sold[0]["metric"]["job"] == "cinema"
+
+
+def test_every_dashboard_query_is_valid_promql_on_the_mesh(mesh, prometheus_url):
+    dashboard = json.loads(
+        (REPO_ROOT / "observability" / "grafana" / "dashboards" / "cinemesh.json").read_text()
+    )
+    expressions = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+    for expression in expressions:
+        concrete = expression.replace("$__range", "5m")
+        answer = httpx.get(f"{prometheus_url}/api/v1/query", params={"query": concrete}, timeout=10).json()
+        assert answer["status"] == "success", (expression, answer)
+    funnel = query(prometheus_url, "sum by (status) (increase(cinemesh_bookings_total[5m]))")
+    assert {r["metric"]["status"] for r in funnel} >= {"PENDING", "CONFIRMING", "CONFIRMED"}

@@ -21,6 +21,7 @@ class TelemetrySettings(BaseSettings):
     # that arrives with a sampled parent is always traced, so a booking is traced whole or not at all.
     trace_sample_ratio: float = Field(1.0, ge=0.0, le=1.0)
     # OTLP JSON lines, one file per process: <trace_dir>/<service>.jsonl (``python -m mesh trace``).
+    trace_files: bool = True
     trace_dir: Path = REPO_ROOT / ".run" / "traces"
     # A file past this size is moved to <service>.jsonl.1 (the one before is dropped).
     trace_file_max_bytes: int = Field(64 * 1024 * 1024, ge=1024)

@@ -43,13 +43,15 @@ def setup(service: str, settings: TelemetrySettings | None = None) -> bool:
         resource=Resource.create({"service.name": service}),
         sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)),
     )
-    exporter = JsonLinesExporter(settings.trace_dir / f"{service}.jsonl", settings.trace_file_max_bytes)
-    provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=settings.trace_flush_ms))
+    delay = settings.trace_flush_ms
+    if settings.trace_files:
+        exporter = JsonLinesExporter(settings.trace_dir / f"{service}.jsonl", settings.trace_file_max_bytes)
+        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=delay))
     if settings.otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         otlp = OTLPSpanExporter(endpoint=f"{settings.otlp_endpoint.rstrip('/')}/v1/traces")
-        provider.add_span_processor(BatchSpanProcessor(otlp, schedule_delay_millis=settings.trace_flush_ms))
+        provider.add_span_processor(BatchSpanProcessor(otlp, schedule_delay_millis=delay))
     trace.set_tracer_provider(provider)
     trace_with(provider)
     _instrument_libraries()
