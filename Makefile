@@ -8,7 +8,8 @@ NODE_STAMP := node_modules/.installed
 WEB_STAMP := web/node_modules/.installed
 
 .PHONY: install infra infra-down keys generate check-generated lint test test-unit test-integration \
-        test-contract test-e2e test-browser browser web up down demo seed bench asyncapi-docs clean
+        test-contract test-e2e test-browser browser web up down demo seed bench asyncapi-docs clean \
+        jaeger
 
 install: $(STAMP) $(NODE_STAMP) $(WEB_STAMP)
 
@@ -72,16 +73,24 @@ test-e2e: install infra keys web
 test-browser: install browser web
 	$(PY) -m pytest -m browser
 
-# Traced unless CINEMESH_TRACING says otherwise (`python -m mesh trace <id>` reads .run/traces);
-# Prometheus on :9090 when Debian's package is installed (scripts/prometheus.sh tries).
+# Traced unless CINEMESH_TRACING says otherwise (`python -m mesh trace <id>` reads .run/traces), and
+# to Jaeger too once `make jaeger` built it; Prometheus on :9090 when Debian's package is installed
+# (scripts/prometheus.sh tries).
 up: install infra keys web
 	scripts/prometheus.sh
-	CINEMESH_TRACING=$${CINEMESH_TRACING:-on} $(PY) -m mesh up
+	otlp=$$($(PY) -m mesh.jaeger up) && \
+	  CINEMESH_OTLP_ENDPOINT=$${CINEMESH_OTLP_ENDPOINT:-$$otlp} CINEMESH_TRACING=$${CINEMESH_TRACING:-on} \
+	  $(PY) -m mesh up
 	$(PY) -m mesh.prometheus up
 
 down:
 	$(PY) -m mesh.prometheus down
 	$(PY) -m mesh down
+	$(PY) -m mesh.jaeger down
+
+# Jaeger from the Go module proxy, once (about 7 minutes): `make up` then runs it.
+jaeger:
+	scripts/jaeger.sh >/dev/null
 
 demo: install
 	$(PY) -m mesh demo
