@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from handlers.common.settings import REPO_ROOT
+from handlers.common.keys import ensure_dev_keys
+from handlers.common.settings import DEV_KEYS_DIR, REPO_ROOT
 from mesh import supervisor
 from mesh.processes import ProcessSpec
 
@@ -70,6 +71,7 @@ def _environment(amqp_url: str) -> dict[str, str]:
         "CINEMESH_POSTGRES_URL": POSTGRES_URL,
         "CINEMESH_REDIS_URL": "redis://127.0.0.1:6379/12",
         "CINEMESH_AMQP_URL": amqp_url,
+        "CINEMESH_JWT_KEYS_DIR": str(DEV_KEYS_DIR),
         "USER_MONGO_DB": "users_browser",
         "BOOKING_MONGO_DB": "bookings_browser",
         "PAYMENT_MONGO_DB": "payments_browser",
@@ -143,6 +145,7 @@ def own_mesh() -> Iterator[Mesh]:
         foreign = [port for port in (*(spec.port for spec in ALL), GRPC_PORT) if _answering(port)]
         if foreign:
             raise RuntimeError(f"browser suite: something it did not start answers on port(s) {foreign}")
+        ensure_dev_keys(DEV_KEYS_DIR)  # what `make keys` writes, when a fresh checkout has none yet
         env = _environment(_virtual_host())
         _prepare_stores(env)
         try:
