@@ -36,7 +36,11 @@ def run_demo(gateway_url: str) -> int:
     from handlers.notification.settings import NotificationSettings
 
     correlation = f"demo-{uuid.uuid4().hex[:8]}"
-    headers = {"X-Correlation-ID": correlation}
+    # One traceparent for every call: the whole journey is one trace (when the mesh is traced).
+    headers = {
+        "X-Correlation-ID": correlation,
+        "traceparent": f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01",
+    }
     with httpx.Client(base_url=gateway_url, timeout=30, headers=headers) as client:
         try:
             user = journey.register(client)
@@ -60,5 +64,9 @@ def run_demo(gateway_url: str) -> int:
         _show("8. notification", "no notification arrived within 20 s (is RabbitMQ up?)")
         return 1
     _show(f"8. the notification ({notification})", notification.read_text(encoding="utf-8"))
-    _show("done", f"correlation id {correlation}: grep it in .run/mesh/*.log")
+    _show(
+        "done",
+        f"correlation id {correlation}: grep it in .run/mesh/*.log, or see the trace with"
+        f" `python -m mesh trace {correlation}`",
+    )
     return 0
