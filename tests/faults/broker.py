@@ -77,7 +77,9 @@ async def publish_raw(amqp_url: str, routing_key: str, body: bytes, message_id: 
     async with connection:
         channel = await connection.channel()
         exchange = await channel.get_exchange(EVENTS_EXCHANGE.name)
-        message = aio_pika.Message(body, message_id=message_id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+        message = aio_pika.Message(
+            body, message_id=message_id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+        )
         await exchange.publish(message, routing_key=routing_key)
 
 

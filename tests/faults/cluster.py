@@ -3,15 +3,16 @@
 Infrastructure comes from ``scripts/faults_infra.sh`` (PostgreSQL, FerretDB, Redis and a RabbitMQ
 node on 24xxx ports, state under ``.run/faults/``); the mesh is the five services and the local
 gateway, started by ``mesh.supervisor`` with pid files and logs under ``.run/faults/mesh/`` on
-ports of their own (gateway 18000 and its metrics 18100, services 18101-18105, gRPC 18051), every address given through
-the services' settings (``USER_PORT``, ``BOOKING_CINEMA_URL``, ``GATEWAY_UPSTREAMS`` ...). Nothing
-here signals a process this suite did not start: services by their own pid files (module and
-working directory checked, as ``make down`` does), infrastructure by the script's ports, pid files,
-data directory and node name.
+ports of their own (gateway 18000 and its metrics 18100, services 18101-18105, gRPC 18051), every
+address given through the services' settings (``USER_PORT``, ``BOOKING_CINEMA_URL``,
+``GATEWAY_UPSTREAMS`` ...). Nothing here signals a process this suite did not start: services
+by their own pid files (module and working directory checked, as ``make down`` does),
+infrastructure by the script's pid files, data directory and node name.
 
 Timings are shortened so that a run settles within a minute: seat holds last ``HOLD_TTL_SECONDS``
 (production: 600), the recovery sweep runs every 2 s and takes bookings untouched for 10 s (30 s),
-the seat inventory sweeps lapsed holds every 2 s (5 s). Everything else is the services' default.
+the seat inventory sweeps lapsed holds every 2 s (5 s), and payment takes over a charge whose request
+died after 20 s (60 s). Everything else is the services' default.
 """
 
 import json
@@ -36,6 +37,7 @@ INFRA_SCRIPT = REPO_ROOT / "scripts" / "faults_infra.sh"
 INFRA = ("postgres", "mongo", "redis", "rabbitmq")
 HOLD_TTL_SECONDS = 20
 RECOVERY_GRACE_SECONDS = 10
+PAYMENT_LEASE_SECONDS = 20
 GRPC_PORT = 18051
 GATEWAY_STATUS_PORT = 18100  # the gateway's metrics
 SERVICES = (
@@ -120,6 +122,7 @@ class Cluster:
             "CINEMA_GRPC_PORT": str(GRPC_PORT),
             "CINEMA_SWEEP_INTERVAL_SECONDS": "2",
             "PAYMENT_PORT": str(by_name("payment").port),
+            "PAYMENT_IDEMPOTENCY_LEASE_SECONDS": str(PAYMENT_LEASE_SECONDS),
             "BOOKING_PORT": str(by_name("booking").port),
             "BOOKING_CINEMA_URL": by_name("cinema").url,
             "BOOKING_CINEMA_GRPC_PORT": str(GRPC_PORT),

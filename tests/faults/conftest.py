@@ -24,7 +24,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/faults/" not in str(item.path).replace(os.sep, "/"):
             continue
         if MODE not in MODES:
-            item.add_marker(pytest.mark.skip(reason="fault suite: set CINEMESH_FAULTS=ci|full (make test-faults)"))
+            item.add_marker(
+                pytest.mark.skip(reason="fault suite: set CINEMESH_FAULTS=ci|full (make test-faults)")
+            )
         elif MODE == "ci" and item.get_closest_marker("faults_full_only"):
             item.add_marker(pytest.mark.skip(reason="fault suite: in CINEMESH_FAULTS=full only"))
 

@@ -52,7 +52,7 @@ def kill_service(cluster: Cluster, name: str, at: float, down_for: float) -> Fau
 
 
 def stop_infra(component: str, at: float, down_for: float, how: str) -> Fault:
-    """Stop the suite's own ``component`` (postgres, mongo, redis, rabbitmq), start it ``down_for`` s later."""
+    """Stop the suite's own ``component`` (postgres, mongo, redis, rabbitmq), start it again later."""
 
     def heal() -> None:
         infra("start", component)

@@ -11,12 +11,14 @@ from datetime import timedelta
 
 from handlers.common.events import NOTIFICATION_EVENTS
 from tests.faults.broker import BrokerLog
-from tests.faults.history import History
+from tests.faults.cluster import PAYMENT_LEASE_SECONDS
+from tests.faults.history import Call, History
 from tests.faults.stored import Doc, Snapshot
 
 FINAL = {"CONFIRMED", "CANCELLED", "PAYMENT_FAILED", "EXPIRED"}
 SWEEP_SLACK = timedelta(seconds=5)  # the seat inventory sweeps lapsed holds every 2 s
 FAULT_GRACE = 3.0  # seconds after a fault healed during which an answer may still be its error
+AFTERMATH = PAYMENT_LEASE_SECONDS + 10.0  # how long an attempt the fault cut may stay in doubt
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,15 @@ def no_seat_in_two_bookings(o: Observed) -> list[str]:
     for booking in live:
         for seat in booking["seat_ids"]:
             holders.setdefault(seat, []).append(f"{booking['_id']} ({booking['status']})")
-    return [f"seat {seat} belongs to {', '.join(ids)}" for seat, ids in sorted(holders.items()) if len(ids) > 1]
+    return [
+        f"seat {seat} belongs to {', '.join(ids)}" for seat, ids in sorted(holders.items()) if len(ids) > 1
+    ]
 
 
 def no_held_seat_outlives_its_hold(o: Observed) -> list[str]:
     cutoff = o.snapshot.now - SWEEP_SLACK
     return [
-        f"seat {seat['seat_id']} still HELD by {seat['hold_id']}, hold lapsed at {seat['held_until']:%H:%M:%S}"
+        f"seat {seat['seat_id']} HELD by {seat['hold_id']}, whose hold lapsed at {seat['held_until']:%T}"
         for seat in o.snapshot.seats
         if seat["state"] == "HELD" and seat["held_until"] <= cutoff
     ]
@@ -93,16 +97,22 @@ def money_adds_up(o: Observed) -> list[str]:
         if refunded == 0:
             unrefunded.setdefault(booking["_id"], []).append(payment)
             if booking["status"] != "CONFIRMED":
-                violations.append(f"capture {payment['_id']} kept by a {booking['status']} booking {booking['_id']}")
+                violations.append(
+                    f"capture {payment['_id']} kept by a {booking['status']} booking {booking['_id']}"
+                )
         elif refunded < payment["amount"]:
-            violations.append(f"payment {payment['_id']} refunded in part ({refunded} of {payment['amount']})")
+            violations.append(
+                f"payment {payment['_id']} refunded in part ({refunded} of {payment['amount']})"
+            )
         elif booking["status"] == "CANCELLED" and len(entries) != 1:
             violations.append(f"CANCELLED booking {booking['_id']} refunded {len(entries)} times")
     for booking in _confirmed(s):
         paid = unrefunded.get(booking["_id"], [])
         owed = (booking["amount"], booking["currency"], booking["user_id"])
         if [(p["amount"], p["currency"], p["user_id"]) for p in paid] != [owed]:
-            violations.append(f"CONFIRMED booking {booking['_id']} paid by {[p['_id'] for p in paid]}, not once")
+            violations.append(
+                f"CONFIRMED booking {booking['_id']} paid by {[p['_id'] for p in paid]}, not once"
+            )
     pending = [entry["_id"] for entry in s.refunds if entry.get("status") == "pending"]
     if pending:
         violations.append(f"refunds never finished: {pending}")
@@ -111,7 +121,7 @@ def money_adds_up(o: Observed) -> list[str]:
 
 def bookings_are_finished(o: Observed) -> list[str]:
     return [
-        f"booking {booking['_id']} left {booking['status']} (hold until {booking['hold_expires_at']:%H:%M:%S})"
+        f"booking {booking['_id']} left {booking['status']} (hold until {booking['hold_expires_at']:%T})"
         for booking in o.snapshot.bookings
         if booking["status"] not in FINAL
         and not (booking["status"] == "PENDING" and booking["hold_expires_at"] > o.snapshot.now)
@@ -144,11 +154,15 @@ def every_event_reached_the_broker(o: Observed) -> list[str]:
             recorded[(document["_id"], event["type"])] += 1
     for key, count in sorted(_expected_events(s).items()):
         if recorded[key] != count:
-            violations.append(f"{key[0]}: {recorded[key]} {key[1]} event(s) recorded, its state calls for {count}")
+            violations.append(
+                f"{key[0]}: {recorded[key]} {key[1]} event(s) recorded, its state calls for {count}"
+            )
     for event_id in s.pending_events():
         violations.append(f"event {event_id} still pending in an outbox")
     missing = sorted(set(s.events()) - set(o.broker.events))
-    violations += [f"event {event_id} ({s.events()[event_id][0]}) never reached the broker" for event_id in missing]
+    violations += [
+        f"event {event_id} ({s.events()[event_id][0]}) never reached the broker" for event_id in missing
+    ]
     lost = sorted(set(s.events()) & set(o.broker.dead_letters))
     violations += [f"event {event_id} was dead-lettered" for event_id in lost]
     return violations
@@ -166,7 +180,9 @@ def one_notification_per_event(o: Observed) -> list[str]:
             continue
         wanted = ["email", "sms"] if phones.get(data.get("user_id", "")) else ["email"]
         if sorted(rows.get(event_id, [])) != wanted:
-            violations.append(f"{event_type} {event_id}: notifications {sorted(rows.get(event_id, []))} != {wanted}")
+            violations.append(
+                f"{event_type} {event_id}: notifications {sorted(rows.get(event_id, []))} != {wanted}"
+            )
     strays = sorted(set(rows) - set(events))
     violations += [f"notification for event {event_id}, which no document recorded" for event_id in strays]
     return violations
@@ -179,10 +195,14 @@ def answers_match_final_state(o: Observed) -> list[str]:
         stored = by_key.get(attempt.key)
         final = stored["status"] if stored else None
         if attempt.unresolved:
-            violations.append(f"{attempt.key}: {attempt.unresolved} never answered definitively ({attempt.outcomes})")
+            violations.append(
+                f"{attempt.key}: {attempt.unresolved} never answered definitively ({attempt.outcomes})"
+            )
         elif attempt.told_status is None:
             if stored is not None:
-                violations.append(f"{attempt.key}: told {attempt.told} without a booking, yet {final} is stored")
+                violations.append(
+                    f"{attempt.key}: told {attempt.told} without a booking, yet {final} is stored"
+                )
         else:
             expected = "EXPIRED" if attempt.told_status == "PENDING" else attempt.told_status
             if final != expected:
@@ -190,17 +210,36 @@ def answers_match_final_state(o: Observed) -> list[str]:
     return violations
 
 
-def errors_only_during_faults(o: Observed) -> list[str]:
-    def during(start: float, end: float) -> bool:
-        return any(start <= w.healed + FAULT_GRACE and end >= w.start for w in o.windows)
+def error_phases(o: Observed) -> list[tuple[Call, str]]:
+    """Each error with when it came: ``fault`` (inside a window, plus ``FAULT_GRACE``), ``aftermath``
+    (a 503 to an attempt the fault cut, within ``AFTERMATH``: a charge cut mid-way stays in doubt until
+    payment's idempotency lease lets a retry take it over, ``cluster.PAYMENT_LEASE_SECONDS``),
+    ``outside`` (neither), or ``unclear`` (an answer that is never acceptable)."""
 
-    violations = []
+    def during(call: Call, after: float) -> bool:
+        return any(call.started <= w.healed + after and call.ended >= w.start for w in o.windows)
+
+    cut = {call.attempt for call in o.history.errors() if call.attempt and during(call, FAULT_GRACE)}
+    phases = []
     for call in o.history.errors():
         if call.kind == "unclear":
-            violations.append(f"{call.op} at {call.started:.1f}s: unclear answer HTTP {call.status} {call.code}")
-        elif not during(call.started, call.ended):
-            violations.append(f"{call.op} at {call.started:.1f}s-{call.ended:.1f}s: {call.kind} outside any fault")
-    return violations
+            phases.append((call, "unclear"))
+        elif during(call, FAULT_GRACE):
+            phases.append((call, "fault"))
+        elif call.attempt in cut and call.kind == "unavailable" and during(call, AFTERMATH):
+            phases.append((call, "aftermath"))
+        else:
+            phases.append((call, "outside"))
+    return phases
+
+
+def errors_only_during_faults(o: Observed) -> list[str]:
+    return [
+        f"{call.op} at {call.started:.1f}s-{call.ended:.1f}s: {call.kind} HTTP {call.status}"
+        f" {call.code or ''} {'outside any fault' if phase == 'outside' else '(never acceptable)'}"
+        for call, phase in error_phases(o)
+        if phase in ("outside", "unclear")
+    ]
 
 
 def served_again_after_each_fault(o: Observed) -> list[str]:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tests.faults.cluster import FAULTS_DIR
-from tests.faults.invariants import Observed, Window
+from tests.faults.invariants import Observed, Window, error_phases
 
 REPORTS = FAULTS_DIR / "reports"
 SHOWN_PER_INVARIANT = 12
@@ -53,7 +53,10 @@ class Report:
         }
 
     def errors_by_kind(self) -> Counter:
-        return Counter(f"{call.op} {call.kind} {call.status or ''}".strip() for call in self.observed.history.errors())
+        return Counter(
+            f"{phase}: {call.op} {call.kind} {call.status or ''}".strip()
+            for call, phase in error_phases(self.observed)
+        )
 
     def render(self) -> str:
         windows = "; ".join(_window(w) for w in self.observed.windows) or "none"
@@ -66,7 +69,7 @@ class Report:
             f"workload ran {self.workload_seconds:.1f}s; settled in {self.settle_seconds:.1f}s"
             + (f" -- NOT SETTLED: {'; '.join(self.unsettled)}" if self.unsettled else ""),
             f"counts: {counts}",
-            f"errors by kind: {dict(self.errors_by_kind()) or 'none'}",
+            f"errors by phase and kind: {dict(self.errors_by_kind()) or 'none'}",
             "invariants:",
         ]
         for invariant, violations in self.results.items():
@@ -85,7 +88,10 @@ class Report:
             time.strftime("%Y-%m-%d %H:%M:%S"),
             self.name,
             "PASS" if self.passed else "FAIL",
-            *(str(c[k]) for k in ("attempts", "confirmed", "declined", "cancelled", "expired", "refunded", "errors")),
+            *(
+                str(c[k])
+                for k in ("attempts", "confirmed", "declined", "cancelled", "expired", "refunded", "errors")
+            ),
             f"{self.workload_seconds:.1f}",
             f"{self.settle_seconds:.1f}",
             str(sum(1 for v in self.results.values() if not v)) + f"/{len(self.results)}",
@@ -96,4 +102,5 @@ class Report:
 
 
 def _window(window: Window) -> str:
-    return f"{window.name} from {window.start:.1f}s to {window.healed:.1f}s ({window.healed - window.start:.1f}s)"
+    lasted = window.healed - window.start
+    return f"{window.name} from {window.start:.1f}s to {window.healed:.1f}s ({lasted:.1f}s)"

@@ -43,12 +43,15 @@ async def make_stage(cluster: Cluster, name: str, seats: int) -> Stage:
         place = {"name": f"Faults {name}", "city": "Faults", "address": "Faults"}
         cinema_id = await create("/cinemas", place)
         rows = [
-            {"label": chr(ord("A") + r), "seat_count": min(20, seats - 20 * r)} for r in range(-(-seats // 20))
+            {"label": chr(ord("A") + r), "seat_count": min(20, seats - 20 * r)}
+            for r in range(-(-seats // 20))
         ]
         hall_id = await create("/halls", {"cinema_id": cinema_id, "name": f"Faults {name}", "rows": rows})
-        movie_id = (await client.get("/showtimes", params={"limit": 1})).raise_for_status().json()["items"][0][
-            "movie_id"
-        ]
+        movie_id = (
+            (await client.get("/showtimes", params={"limit": 1}))
+            .raise_for_status()
+            .json()["items"][0]["movie_id"]
+        )
         showtime = {
             "movie_id": movie_id,
             "hall_id": hall_id,

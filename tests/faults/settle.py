@@ -33,7 +33,9 @@ def in_motion(snapshot: Snapshot, depths: dict[str, int]) -> list[str]:
     return left
 
 
-async def settle(cluster: Cluster, showtime_id: str, user_ids: list[str], deadline: float) -> tuple[float, list[str]]:
+async def settle(
+    cluster: Cluster, showtime_id: str, user_ids: list[str], deadline: float
+) -> tuple[float, list[str]]:
     """Seconds it took to settle, and what was still in motion at the deadline (empty: settled)."""
     started = time.monotonic()
     while True:

@@ -37,7 +37,11 @@ class Snapshot:
         }
 
     def pending_events(self) -> list[str]:
-        return [event_id for document in self.outbox_documents() for event_id in document.get("outbox_pending") or []]
+        return [
+            event_id
+            for document in self.outbox_documents()
+            for event_id in document.get("outbox_pending") or []
+        ]
 
 
 async def read(postgres_dsn: str, mongo_url: str, showtime_id: str, user_ids: list[str]) -> Snapshot:
