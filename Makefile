@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 WEB_STAMP := web/node_modules/.installed
 
 .PHONY: install infra infra-down keys generate check-generated lint test test-unit test-integration \
-        test-contract test-e2e test-browser browser web up down demo seed bench asyncapi-docs clean \
+        test-contract test-e2e test-faults test-browser browser web up down demo seed bench asyncapi-docs clean \
         jaeger
 
 install: $(STAMP) $(NODE_STAMP) $(WEB_STAMP)
@@ -69,6 +69,11 @@ test-contract: install infra keys
 
 test-e2e: install infra keys web
 	$(PY) -m pytest -m e2e
+
+# The fault suite (tests/faults): its own infrastructure (scripts/faults_infra.sh) and mesh, every fault at
+# the issue's sizes. CINEMESH_FAULTS=ci .venv/bin/python -m pytest -m faults runs the CI subset.
+test-faults: install keys
+	CINEMESH_FAULTS=$${CINEMESH_FAULTS:-full} $(PY) -m pytest -p no:cacheprovider -m faults tests/faults
 
 test-browser: install browser web
 	$(PY) -m pytest -m browser
