@@ -6,15 +6,19 @@ window closes: seat map (``GET /showtimes/{id}/seats``), ``createBooking`` of tw
 ``confirmBooking`` with ``tok_visa_success``. Figures for 1, 10, 50 and 200 users: confirmed
 bookings/s, p50/p95/p99 of each step and of the whole booking, errors by kind, CPU per process.
 Baselines from the same run: the same loop at the cinema and booking services directly (no gateway),
-and one user alone. Then the contention run: 500 attempts on 10 seats of one showtime.
+and one user alone. Then the contention run: 500 attempts on 10 seats of one showtime. Last, the
+flat-cost run: the stores grown to ``HISTORY`` finished bookings (``history``), the whole mesh's CPU
+at rest measured beside its figure on the store as it was at the start, and the 50-user loop through
+the gateway again, beside its figure on the smaller store.
 """
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 import httpx
 
-from bench.rush import report
+from bench.rush import cpu, history, report
 from bench.rush.loop import Samples, Target, addresses, closed_loop, user_client
 from bench.rush.race import RaceResult, race
 from bench.rush.setup import SeatSupply, sign_up
@@ -26,6 +30,8 @@ USERS = (10, 50, 200)
 SECONDS = 15.0
 WARM_UP = 3.0
 RACE_ATTEMPTS = 500
+HISTORY = 100_000
+IDLE_SECONDS = 30.0
 
 
 @dataclass
@@ -33,6 +39,7 @@ class Rush:
     loops: list[tuple[int, str, Samples, float]] = field(default_factory=list)
     cpu: list[tuple[str, dict[str, float]]] = field(default_factory=list)
     races: list[tuple[str, RaceResult]] = field(default_factory=list)
+    idle: list[tuple[str, dict[str, float]]] = field(default_factory=list)  # (store, CPU at rest)
 
     def loop(self, users: int, path: str) -> Samples:
         return next(s for n, p, s, _ in self.loops if (n, p) == (users, path))
@@ -44,6 +51,9 @@ class Rush:
         if self.races:
             lines += ["", f"### Contention: {self.races[0][1].attempts} attempts on 10 seats", ""]
             lines += report.race_table(self.races)
+        if self.idle:
+            lines += ["", f"### At rest, {IDLE_SECONDS:.0f} s without traffic", ""]
+            lines += report.cpu_table(self.idle)
         return "\n".join([*lines, "", *self.goals()])
 
     def goals(self) -> list[str]:
@@ -68,6 +78,23 @@ class Rush:
                 f"- at 200 users no error other than seats taken: **{other}** other errors "
                 f"({'met' if other == 0 else 'missed'})"
             )
+        if len(self.idle) == 2:
+            (_, empty), (stored, full) = self.idle
+            at_rest = sum(full.values()) - full.get("load generator", 0.0)
+            baseline = sum(empty.values()) - empty.get("load generator", 0.0)
+            lines.append(
+                f"- idle CPU of the whole mesh < 5 % of a core with {stored}: **{at_rest:.1f} %** "
+                f"({'met' if at_rest < 5 else 'missed'}; at the start of the run: {baseline:.1f} %)"
+            )
+        history_runs = [(n, p, s, sec) for n, p, s, sec in self.loops if p == "gateway, history"]
+        if history_runs and (50, "gateway") in paths:
+            rate = history_runs[0][2].confirmed / history_runs[0][3]
+            empty_rate = self.loop(50, "gateway").confirmed / history_runs[0][3]
+            drop = 100 * (1 - rate / empty_rate) if empty_rate else float("nan")
+            lines.append(
+                f"- 50 users with the history stored within 10 % of the smaller store: **{rate:.1f}/s** "
+                f"against {empty_rate:.1f}/s, {drop:+.0f} % ({'met' if drop <= 10 else 'missed'})"
+            )
         for path, result in self.races:
             p99 = report.percentile(result.hold_ms, 0.99)
             exact = result.winners == 10 and len(result.sold) == 10
@@ -78,8 +105,20 @@ class Rush:
         return lines
 
 
+async def at_rest(seconds: float) -> dict[str, float]:
+    watched = cpu.processes()
+    before, started = cpu.snapshot(watched), time.perf_counter()
+    await asyncio.sleep(seconds)
+    return cpu.usage(before, cpu.snapshot(watched), time.perf_counter() - started)
+
+
 async def rush(
-    user_counts=USERS, seconds=SECONDS, warm_up=WARM_UP, race_attempts=RACE_ATTEMPTS, gateway_url=GATEWAY_URL
+    user_counts=USERS,
+    seconds=SECONDS,
+    warm_up=WARM_UP,
+    race_attempts=RACE_ATTEMPTS,
+    gateway_url=GATEWAY_URL,
+    history_size=HISTORY,
 ) -> Rush:
     gateway = Target("gateway", gateway_url, f"{gateway_url}/graphql")
     direct = Target("direct", by_name("cinema").url, f"{by_name('booking').url}/graphql")
@@ -87,6 +126,8 @@ async def rush(
     # One client per user, with its own source address, for every run (made once: see closed_loop).
     clients = [user_client(user, address) for user, address in zip(users, addresses(len(users)), strict=True)]
     result = Rush()
+    if history_size:
+        result.idle.append(("the store at the start", await at_rest(IDLE_SECONDS)))
     async with httpx.AsyncClient(base_url=by_name("cinema").url, timeout=60) as cinema:
         supply = await SeatSupply.open(cinema)
         plan = [(1, gateway)] + [(n, target) for n in user_counts for target in (gateway, direct)]
@@ -98,6 +139,12 @@ async def rush(
             if race_attempts:
                 for target in (gateway, direct):
                     result.races.append((target.name, await race(clients, target, supply, race_attempts)))
+            if history_size and 50 in user_counts:
+                await history.seed(history_size)
+                result.idle.append((f"{history_size:,} bookings stored", await at_rest(IDLE_SECONDS)))
+                samples, used = await closed_loop(clients[:50], gateway, supply, seconds, warm_up)
+                result.loops.append((50, "gateway, history", samples, seconds))
+                result.cpu.append((f"50 users, gateway, {history_size:,} bookings stored", used))
         finally:
             await asyncio.gather(*(client.aclose() for client in clients))
     return result

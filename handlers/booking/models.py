@@ -69,12 +69,14 @@ class Booking(OutboxMixin, StrIdDocument):
 
     class Settings:
         name = "bookings"
-        # One index per collection: FerretDB v1.24 drops the connection when beanie re-creates
-        # several existing indexes at once. This one also serves "my bookings" (user_id prefix).
+        # handlers.common.mongo creates them one at a time (FerretDB v1.24 drops the connection when
+        # one createIndexes re-creates several). user_key also serves "my bookings" (user_id prefix);
+        # status serves the recovery sweep, which looks for the few unfinished bookings among all.
         indexes = [
             IndexModel(
                 [("user_id", ASCENDING), ("idempotency_key", ASCENDING)], unique=True, name="user_key"
             ),
+            IndexModel([("status", ASCENDING), ("updated_at", ASCENDING)], name="status"),
         ]
 
     def event_data(self, model: type[BookingEventData], **extra: Any) -> BookingEventData:

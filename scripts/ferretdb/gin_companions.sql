@@ -1,3 +1,4 @@
+SET client_min_messages = warning;
 -- GIN companions for FerretDB v1's field indexes (applied to FerretDB's PostgreSQL database by
 -- scripts/infra.sh, idempotently).
 --
