@@ -7,6 +7,8 @@ processor has not answered yet (a pending ledger entry) is not shown: the amount
 not refunded.
 """
 
+import asyncio
+
 from generated.openapi.payment import Payment as PaymentView
 from generated.openapi.payment import Refund as RefundView
 from handlers.payment.models import Payment, Refund
@@ -29,9 +31,10 @@ def payment_view(payment: Payment, refunds: list[Refund]) -> dict:
 
 
 async def payment_views(payments: list[Payment]) -> list[dict]:
-    """Views of ``payments`` with their refunds, read in one query."""
-    refunds = await Refund.find({"payment_id": {"$in": [payment.id for payment in payments]}}).to_list()
-    by_payment: dict[str, list[Refund]] = {}
-    for refund in refunds:
-        by_payment.setdefault(refund.payment_id, []).append(refund)
-    return [payment_view(payment, by_payment.get(payment.id, [])) for payment in payments]
+    """Views of ``payments`` with their refunds, one equality query per payment: FerretDB v1 serves
+    an equality from the (payment_id, sequence) index, but filters an ``$in`` in Go after reading
+    every refund ever stored."""
+    refunds = await asyncio.gather(
+        *(Refund.find(Refund.payment_id == payment.id).to_list() for payment in payments)
+    )
+    return [payment_view(payment, own) for payment, own in zip(payments, refunds, strict=True)]
