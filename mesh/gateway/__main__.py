@@ -13,17 +13,30 @@ from mesh.gateway.declarative import ConfigError
 from mesh.gateway.settings import GatewaySettings
 
 
+def serve_status(settings: GatewaySettings) -> None:
+    """/metrics on the status port; a port already taken costs the metrics, never the gateway."""
+    if not settings.status_port:
+        return
+    try:
+        prometheus_client.start_http_server(settings.status_port, addr=settings.host)
+    except OSError as exc:
+        logging.getLogger("mesh.gateway").warning(
+            "no /metrics: status port %s unavailable (%s); GATEWAY_STATUS_PORT picks another",
+            settings.status_port,
+            exc,
+        )
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     observability.setup("gateway")
     try:
         settings = GatewaySettings()
         app = observability.observed(create_app(settings), expose=False)
-        if settings.status_port:
-            prometheus_client.start_http_server(settings.status_port, addr=settings.host)
     except (ConfigError, ValidationError, OSError) as exc:
         print(f"gateway refuses to start: {exc}", file=sys.stderr)
         return 2
+    serve_status(settings)
     uvicorn.Server(server_config(app, settings)).run()
     return 0
 
