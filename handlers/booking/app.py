@@ -25,6 +25,7 @@ from handlers.booking.adapters.payments import ClientPayments
 from handlers.booking.deps import SagaDeps
 from handlers.booking.http_handler import DeadlineHTTPHandler
 from handlers.booking.models import Booking
+from handlers.booking.observed import labelled
 from handlers.booking.query_limits import QueryLimits
 from handlers.booking.recovery import recover_bookings
 from handlers.booking.resolvers import build_schema
@@ -76,10 +77,11 @@ def create_app(settings: BookingSettings | None = None, deps: SagaDeps | None = 
         return {"request": request, "deps": request.app.state.deps, "verifier": verifier}
 
     limits = QueryLimits(settings)
+    schema = build_schema()
     graphql = GraphQL(
-        build_schema(),
+        schema,
         context_value=context,
-        query_parser=limits.parse,
+        query_parser=labelled(limits.parse, schema),
         validation_rules=limits.validation_rules,
         query_validator=limits.validate,
         explorer=ExplorerGraphiQL(title="CineMesh booking") if settings.graphiql else ExplorerHttp405(),

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import request_response
 from starlette.types import ASGIApp
 
-from handlers.common.telemetry.asgi import GATEWAY_ROUTE_KEY
+from handlers.common.telemetry.asgi import ROUTE_KEY
 from mesh.gateway.client_ip import RealIp
 from mesh.gateway.declarative import load
 from mesh.gateway.model import GatewayConfig, Route
@@ -82,7 +82,7 @@ class Gateway:
         # Routed on the path as Kong's router normalises it (``%2F`` stays encoded, no dot segment).
         routed = None if refusal else normalize(raw_path).decode("utf-8")
         match = None if routed is None else self.router.match(request.method, routed, request.headers)
-        request.scope[GATEWAY_ROUTE_KEY] = match.route.name if match else UNROUTED
+        request.scope[ROUTE_KEY] = match.route.name if match else UNROUTED
         exchange = Exchange(
             request=request,
             route=match.route if match else self.unrouted,

@@ -55,7 +55,9 @@ async def test_every_service_counts_a_booking(mesh):
     assert moved(before["booking"], booking, "cinemesh_bookings_total", status="CONFIRMING") == 1
     assert moved(before["booking"], booking, "cinemesh_bookings_total", status="CONFIRMED") == 1
     requests = "cinemesh_http_request_duration_seconds_count"
-    assert moved(before["booking"], booking, requests, route="/graphql", method="POST", status="200") == 2
+    for operation in ("createBooking", "confirmBooking"):  # RED per GraphQL operation
+        route = f"/graphql {operation}"
+        assert moved(before["booking"], booking, requests, route=route, method="POST", status="200") == 1
     grpc_client = "cinemesh_grpc_client_handling_seconds_count"
     assert moved(before["booking"], booking, grpc_client, method=CONFIRM, code="OK") == 1
 

@@ -53,7 +53,7 @@ async def test_one_booking_is_one_trace_in_causal_order(mesh, capsys):
     names = [(s.service, s.kind, s.name) for s in path]
     # notification <- relay's publish <- the confirmBooking request in booking <- the gateway
     assert names[1] == ("booking", "producer", "publish booking.confirmed"), names
-    assert ("booking", "server", "POST /graphql") in names, names
+    assert ("booking", "server", "POST /graphql confirmBooking") in names, names
     assert names[-1][0:2] == ("gateway", "server") and names[-1][2].startswith("POST "), names
     confirm_request = next(s for s in path if s.service == "booking" and s.kind == "server")
     assert confirm_request.attributes["cinemesh.correlation_id"] == booked.correlation_id

@@ -75,5 +75,6 @@ def test_every_dashboard_query_is_valid_promql_on_the_mesh(mesh, prometheus_url)
         concrete = expression.replace("$__range", "5m")
         answer = httpx.get(f"{prometheus_url}/api/v1/query", params={"query": concrete}, timeout=10).json()
         assert answer["status"] == "success", (expression, answer)
-    funnel = query(prometheus_url, "sum by (status) (increase(cinemesh_bookings_total[5m]))")
-    assert {r["metric"]["status"] for r in funnel} >= {"PENDING", "CONFIRMING", "CONFIRMED"}
+    funnel = "sum by (status) (increase(cinemesh_bookings_total[5m]))"  # needs two scrapes of each series
+    statuses = eventually(lambda: {r["metric"]["status"] for r in query(prometheus_url, funnel)})
+    assert statuses >= {"PENDING", "CONFIRMING", "CONFIRMED"}

@@ -12,7 +12,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from handlers.common.observability import metrics, readiness
-from handlers.common.telemetry.asgi import route_label
+from handlers.common.telemetry.asgi import route_label, route_naming
 
 UNMATCHED = "(unmatched)"
 
@@ -62,9 +62,10 @@ class OpsEndpoints:
                 status[0] = message["status"]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_observed)
-        finally:
-            metrics.HTTP_REQUESTS.labels(
-                route_label(scope) or UNMATCHED, scope.get("method", "?"), str(status[0])
-            ).observe(time.perf_counter() - started)
+        with route_naming():
+            try:
+                await self.app(scope, receive, send_observed)
+            finally:
+                metrics.HTTP_REQUESTS.labels(
+                    route_label(scope) or UNMATCHED, scope.get("method", "?"), str(status[0])
+                ).observe(time.perf_counter() - started)

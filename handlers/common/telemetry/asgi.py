@@ -2,11 +2,14 @@
 
 The span continues the caller's ``traceparent`` (else starts a trace), is current while the app runs
 (so database, gRPC and HTTP client spans nest under it), and is named ``METHOD route`` once the app
-routed the request: the OpenAPI operation id connexion chose, the Starlette route's path, or the
-route name the gateway stored (``route_label``). It carries the ``X-Correlation-ID`` of the request,
-or the one the gateway answered with.
+routed the request: a route name the app stored (the gateway's route, booking's GraphQL operation),
+the OpenAPI operation id connexion chose, or the Starlette route's path (``route_label``). It carries
+the ``X-Correlation-ID`` of the request, or the one the gateway answered with.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from opentelemetry import context as otel_context
@@ -18,19 +21,37 @@ from handlers.common.correlation import CORRELATION_HEADER
 from handlers.common.telemetry.propagation import CORRELATION_ATTRIBUTE, context_of
 from handlers.common.telemetry.setup import tracer
 
-GATEWAY_ROUTE_KEY = "cinemesh.route"  # the local gateway's matched route name, in the request scope
+ROUTE_KEY = "cinemesh.route"  # a route name the app stored in the request scope (the gateway)
+# ... or named from deeper in the app, in the request's task (booking's GraphQL operation)
+_named_route: ContextVar[str | None] = ContextVar("cinemesh_route", default=None)
 _CORRELATION = CORRELATION_HEADER.lower().encode()
+
+
+def name_route(label: str) -> None:
+    """Name the current request's route from inside the app (the observing layer reads it at the end)."""
+    _named_route.set(label)
+
+
+@contextmanager
+def route_naming() -> Iterator[None]:
+    """A request's span of ``name_route`` (the observing layer's request, not the connection's)."""
+    token = _named_route.set(None)
+    try:
+        yield
+    finally:
+        _named_route.reset(token)
 
 
 def route_label(scope: Scope) -> str | None:
     """The route the app matched, as a low-cardinality label (None: nothing matched)."""
+    if label := scope.get(ROUTE_KEY) or _named_route.get():
+        return str(label)
     routing = scope.get("extensions", {}).get("connexion_routing", {})
     if routing.get("operation_id"):
         return str(routing["operation_id"])
     if (route := scope.get("route")) is not None and hasattr(route, "path"):
         return str(route.path)
-    label = scope.get(GATEWAY_ROUTE_KEY)
-    return str(label) if label else None
+    return None
 
 
 def _header(headers: Any, name: bytes) -> str | None:
