@@ -112,7 +112,11 @@ def test_readiness_names_each_dependency_and_liveness_asks_nothing(mesh):
         "notification": {"database", "broker", "redis"},
     }
     for spec in mesh.services:
-        ready = httpx.get(f"{spec.url}/health/ready", timeout=10)
+        for _ in range(20):  # a ping slower than its limit on a busy machine reports degraded: ask again
+            ready = httpx.get(f"{spec.url}/health/ready", timeout=10)
+            if ready.status_code == 200 and ready.json()["status"] == "ok":
+                break
+            time.sleep(0.5)
         assert ready.status_code == 200, (spec.name, ready.text)
         body = ready.json()
         assert body["status"] == "ok", (spec.name, body)
