@@ -93,7 +93,7 @@ down:
 	$(PY) -m mesh down
 	$(PY) -m mesh.jaeger down
 
-# Jaeger from the Go module proxy, once (about 7 minutes): `make up` then runs it.
+# Jaeger from the Go module proxy, once (7 to 12 minutes): `make up` then runs it.
 jaeger:
 	scripts/jaeger.sh >/dev/null
 

@@ -42,7 +42,7 @@ def up() -> int:
         print(OTLP_ENDPOINT)
         return 0
     if not binary().exists():
-        _say("jaeger is not built (`make jaeger`, about 7 minutes once); spans go to .run/traces only")
+        _say("jaeger is not built (`make jaeger`, 7 to 12 minutes, once); spans go to .run/traces only")
         return 0
     if busy := [port for port in PORTS if _answering(port)]:
         _say(f"something else answers on {busy}; not starting jaeger")

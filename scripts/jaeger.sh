@@ -3,7 +3,8 @@
 # query API on 127.0.0.1:16686) once into the CineMesh cache; `make up` runs it when it is there
 # (python -m mesh.jaeger up) and the services then export their spans to it as well.
 # `go install github.com/jaegertracing/jaeger/cmd/jaeger@...` is refused (its go.mod has replace
-# directives), so it is built as a tool of a scratch module: about 7 minutes on 2 cores, 120 MB.
+# directives), so it is built as a tool of a scratch module: 5 minutes of CPU (7 to 12 minutes on a
+# busy 2-core machine), a 120 MB binary.
 # Built this way the UI is Jaeger's placeholder page (its assets are not in the Go module); the
 # API answers (/api/traces/<id>), and `python -m mesh trace` prints traces from the span files.
 # `scripts/jaeger.sh --path` prints the binary's path without building.
@@ -16,7 +17,7 @@ if [ "${1:-}" = --path ]; then
   exit 0
 fi
 if [ ! -x "$bin" ]; then
-  printf '[jaeger] building Jaeger %s (about 7 minutes, once; cached at %s)\n' "$version" "$bin" >&2
+  printf "[jaeger] building Jaeger %s (7 to 12 minutes, once; cached at %s)\\n" "$version" "$bin" >&2
   mkdir -p "$cache_dir"
   staging=$(mktemp -d "$cache_dir/jaeger-build.XXXXXX")
   trap 'rm -rf "$staging"' EXIT
