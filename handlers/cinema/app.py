@@ -5,15 +5,16 @@ from contextlib import asynccontextmanager
 
 from connexion import AsyncApp
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from handlers.cinema.api.common import ENGINE_KEY
-from handlers.cinema.db import UNAVAILABLE_ERRORS, make_engine
+from handlers.cinema.db import UNAVAILABLE_ERRORS, make_engine, unavailable
 from handlers.cinema.method_guard import MethodGuard, declared_methods
 from handlers.cinema.settings import CinemaSettings
 from handlers.common.auth import TokenVerifier
-from handlers.common.problems import PROBLEM_BASE, install_problem_handlers, problem_response
+from handlers.common.problems import PROBLEM_BASE, install_problem_handlers, problem_response, unexpected
 from handlers.common.request_limits import BodyLimits, RequestLimits
 from handlers.common.rest_auth import security_map
 from handlers.common.settings import REPO_ROOT
@@ -34,7 +35,9 @@ class _WithEngine:
         await self.app(scope, receive, send)
 
 
-def _database_unavailable(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+def _database_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    if not unavailable(exc):
+        return unexpected(request, exc)
     return problem_response(
         503,
         "Service Unavailable",
@@ -64,7 +67,7 @@ def create_app(settings: CinemaSettings | None = None, engine: AsyncEngine | Non
         validator_map=VALIDATOR_MAP,
     )
     install_problem_handlers(app)
-    for error in UNAVAILABLE_ERRORS:
-        app.add_error_handler(error, _database_unavailable)
+    for error in (*UNAVAILABLE_ERRORS, DBAPIError):
+        app.add_error_handler(error, _database_error)
     guarded = MethodGuard(app, declared_methods(SPEC_DIR / "cinema.yaml"))
     return _WithEngine(RequestLimits(guarded, BodyLimits.from_settings(settings)), engine)

@@ -7,6 +7,18 @@ from handlers.cinema.settings import CinemaSettings
 
 # PostgreSQL unreachable, connection lost or pool exhausted: retryable, never a bug of the request.
 UNAVAILABLE_ERRORS = (OSError, exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+# Besides those, a driver error of SQLSTATE class 08 (connection exception) or 57 (operator
+# intervention: starting up, shutting down, connections terminated), which asyncpg raises as a plain
+# DBAPIError while PostgreSQL restarts.
+UNAVAILABLE_SQLSTATE_CLASSES = ("08", "57")
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says PostgreSQL cannot serve now (a 503 / gRPC UNAVAILABLE, not a 500)."""
+    if isinstance(error, UNAVAILABLE_ERRORS):
+        return True
+    sqlstate = str(getattr(getattr(error, "orig", None), "sqlstate", None) or "")
+    return isinstance(error, exc.DBAPIError) and sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES
 
 
 def make_engine(settings: CinemaSettings) -> AsyncEngine:

@@ -5,15 +5,17 @@ from contextlib import contextmanager
 
 import betterproto2
 from grpclib import GRPCError, Status
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from generated.proto.cinema import v1 as pb
 from handlers.cinema import holds
-from handlers.cinema.db import UNAVAILABLE_ERRORS
+from handlers.cinema.db import UNAVAILABLE_ERRORS, unavailable
 from handlers.cinema.errors import BadRequest, Conflict, HoldIdReused, NotFound, Unprocessable
 from handlers.cinema.inventory_rules import HoldView
 from handlers.cinema.seat_map import SeatView, seat_map
 
+DATABASE_ERRORS = (*UNAVAILABLE_ERRORS, DBAPIError)
 STATUS_BY_ERROR = (  # most specific first
     (HoldIdReused, Status.ALREADY_EXISTS),
     (Conflict, Status.FAILED_PRECONDITION),
@@ -30,7 +32,9 @@ def _grpc_status() -> Iterator[None]:
     except tuple(error for error, _ in STATUS_BY_ERROR) as exc:
         status = next(status for error, status in STATUS_BY_ERROR if isinstance(exc, error))
         raise GRPCError(status, exc.detail) from exc
-    except UNAVAILABLE_ERRORS as exc:
+    except DATABASE_ERRORS as exc:
+        if not unavailable(exc):
+            raise
         raise GRPCError(Status.UNAVAILABLE, "The seat inventory database is unavailable.") from exc
 
 

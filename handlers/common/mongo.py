@@ -10,8 +10,9 @@ from beanie.odm.settings.document import IndexModelField
 from beanie.odm.utils.pydantic import get_model_fields
 from beanie.odm.utils.typing import get_index_attributes
 from pymongo import AsyncMongoClient, IndexModel
-from pymongo.errors import PyMongoError
+from pymongo.errors import PyMongoError, WriteError
 
+from handlers.common.doc_lock import LockTimeout
 from handlers.common.observability import readiness
 from handlers.common.problems import ServiceUnavailable
 
@@ -55,3 +56,10 @@ async def ping(model: type[Document]) -> None:
         await model.get_pymongo_collection().database.command("ping")
     except PyMongoError as exc:
         raise ServiceUnavailable("MongoDB does not answer.") from exc
+
+
+def unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` says the database cannot serve now, so the request may be retried: unreachable,
+    timed out, its backend failing (FerretDB answers InternalError while its PostgreSQL is down), a
+    document lock not granted in time. A refused write (a duplicate key) is the code's to handle."""
+    return isinstance(error, PyMongoError | LockTimeout) and not isinstance(error, WriteError)

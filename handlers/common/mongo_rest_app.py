@@ -1,9 +1,9 @@
 """The connexion app of a REST service on MongoDB (user, payment): one recipe, one place.
 
 ``contract_app`` serves ``contracts/openapi/<contract>`` with strict request validation,
-problem+json for every error, 405 for undeclared methods, and ``context`` values handed to
-operation functions by parameter name. ``mongo_lifespan`` connects beanie for the app's lifetime
-and runs the outbox relay for the documents that record events.
+problem+json for every error (a 503 while the database cannot serve), 405 for undeclared methods,
+and ``context`` values handed to operation functions by parameter name. ``mongo_lifespan`` connects
+beanie for the app's lifetime and runs the outbox relay for the documents that record events.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -12,13 +12,22 @@ from typing import Any
 
 from beanie import Document
 from connexion import AsyncApp
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 
 from handlers.common.context import ContextValues
+from handlers.common.doc_lock import LockTimeout
 from handlers.common.method_guard import MethodGuard, declared_methods
+from handlers.common.mongo import unavailable
 from handlers.common.outbox_relay import OutboxOptions, running_outbox_relay
-from handlers.common.problems import install_problem_handlers
+from handlers.common.problems import (
+    ServiceUnavailable,
+    install_problem_handlers,
+    problem_response,
+    unexpected,
+)
 from handlers.common.request_limits import BodyLimits, RequestLimits
 from handlers.common.settings import REPO_ROOT
 from handlers.common.validation import VALIDATOR_MAP
@@ -53,6 +62,14 @@ def mongo_lifespan(
     return lifespan
 
 
+def _store_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """A database that cannot serve now is a 503 problem with ``Retry-After``, not a 500."""
+    if not unavailable(exc):
+        return unexpected(request, exc)
+    problem = ServiceUnavailable("The database is unavailable; try again.")
+    return problem_response(problem.status, problem.title, problem.detail, problem.type)
+
+
 def contract_app(
     import_name: str,
     contract: str,
@@ -70,6 +87,8 @@ def contract_app(
         validator_map=VALIDATOR_MAP,
     )
     install_problem_handlers(app)
+    for error in (PyMongoError, LockTimeout):
+        app.add_error_handler(error, _store_error)
     app.add_middleware(
         MethodGuard,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

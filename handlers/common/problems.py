@@ -85,7 +85,7 @@ def _undecodable_body(_request: ConnexionRequest, _exc: Exception) -> ConnexionR
     )
 
 
-def _unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
         500, "Internal Server Error", "An unexpected error occurred.", PROBLEM_BASE + "internal-error"
@@ -96,4 +96,4 @@ def install_problem_handlers(app: AsyncApp) -> None:
     app.add_error_handler(ProblemError, _domain_problem)
     app.add_error_handler(UnicodeDecodeError, _undecodable_body)
     app.add_error_handler(json.JSONDecodeError, _undecodable_body)
-    app.add_error_handler(Exception, _unexpected)
+    app.add_error_handler(Exception, unexpected)

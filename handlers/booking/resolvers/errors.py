@@ -1,9 +1,10 @@
 """One mapping from exceptions to GraphQL ``errors[].extensions.code``.
 
 Domain faults keep their message and code; query parse/validation errors are
-GRAPHQL_VALIDATION_FAILED; anything unexpected is logged and reported as
-INTERNAL_SERVER_ERROR without internals. A request body over the service's limits never
-reaches GraphQL: ``refusal_reply`` answers it as BAD_USER_INPUT.
+GRAPHQL_VALIDATION_FAILED; the booking store unable to serve (``handlers.common.mongo.unavailable``)
+is SERVICE_UNAVAILABLE, like any dependency outage (a 503 when it leaves no data); anything
+unexpected is logged and reported as INTERNAL_SERVER_ERROR without internals. A request body over
+the service's limits never reaches GraphQL: ``refusal_reply`` answers it as BAD_USER_INPUT.
 """
 
 import json
@@ -13,7 +14,8 @@ from typing import Any
 from ariadne.utils import unwrap_graphql_error
 from graphql import GraphQLError
 
-from handlers.booking.errors import BookingFault
+from handlers.booking.errors import BookingFault, DependencyUnavailable
+from handlers.common.mongo import unavailable
 from handlers.common.request_limits import Refusal
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,10 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict:
     if isinstance(original, BookingFault):
         formatted["message"] = original.message
         extensions["code"] = original.code
+    elif unavailable(original):
+        logger.warning("booking store unavailable in %s: %s", error.path, original)
+        formatted["message"] = "The booking store is unavailable; try again."
+        extensions["code"] = DependencyUnavailable.code
     elif original is None or isinstance(original, GraphQLError):
         extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if not error.path else "BAD_USER_INPUT")
     else:
