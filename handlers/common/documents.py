@@ -6,7 +6,8 @@ service's state change) silently lose one, and a filter such as ``{"status": "PE
 compare-and-set. Every update of a document that records events (``OutboxMixin``) therefore goes
 through ``update`` or ``rewrite`` here, never through beanie's ``set``/``save`` or the collection:
 each takes the document's mutex (``handlers.common.doc_lock``), writes, and keeps the outbox queue
-in step with the written document under that same mutex (``handlers.common.outbox_queue.sync``).
+in step with the written document under that same mutex (``handlers.common.outbox_queue.sync``)
+when the write changed its pending events.
 
     raw = await update(Booking, booking_id, {"$set": {...}}, condition={"status": "PENDING"})
     raw = await rewrite(Booking, booking_id, lambda current: {"$set": {...}} or None)
@@ -25,6 +26,8 @@ from pymongo import ReturnDocument
 
 from handlers.common import outbox_queue
 from handlers.common.doc_lock import collection_lock
+
+PENDING = "outbox_pending"
 
 if TYPE_CHECKING:
 
@@ -47,7 +50,7 @@ async def update(
         raw = await collection.find_one_and_update(
             {"_id": document_id, **(condition or {})}, dict(change), return_document=ReturnDocument.AFTER
         )
-        if raw is not None:
+        if raw is not None and _changes_pending(change):
             await outbox_queue.sync(collection, raw)
     return raw
 
@@ -68,6 +71,17 @@ async def rewrite(
         raw = await collection.find_one_and_update(
             {"_id": document_id}, dict(change), return_document=ReturnDocument.AFTER
         )
-        if raw is not None:
+        if raw is not None and _changes_pending(change):
             await outbox_queue.sync(collection, raw)
     return raw
+
+
+def _changes_pending(change: Update) -> bool:
+    """Whether ``change`` touches the pending events. One that does not leaves the queue row as the
+    last write that did left it (a row exactly while events are pending), so it needs no sync."""
+    return any(
+        field == PENDING or field.startswith(f"{PENDING}.")
+        for fields in change.values()
+        if isinstance(fields, Mapping)
+        for field in fields
+    )

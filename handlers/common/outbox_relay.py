@@ -175,7 +175,7 @@ class OutboxRelay:
             return 0
         pending = raw.get("outbox_pending", [])
         events = [OutboxEvent.model_validate(e) for e in raw.get("outbox", []) if e["event_id"] in pending]
-        sent = 0
+        sent, left = 0, bool(pending)
         for event in events:
             try:
                 sent += await self._publish_stored(model, raw["_id"], event)
@@ -185,10 +185,11 @@ class OutboxRelay:
             except Exception as exc:
                 await self._failed_attempt(queue, row, event, exc)
                 return sent
-            await self._mark(model, raw["_id"], [event.event_id])
+            left = await self._mark(model, raw["_id"], [event.event_id])
         if orphans := set(pending) - {event.event_id for event in events}:  # ids without an event
-            await self._mark(model, raw["_id"], orphans)
-        await outbox_queue.release(queue, row["_id"], self._owner, datetime.now(UTC))
+            left = await self._mark(model, raw["_id"], orphans)
+        if left:  # else the last mark's guarded write deleted the row: nothing to give back
+            await outbox_queue.release(queue, row["_id"], self._owner, datetime.now(UTC))
         return sent
 
     async def _publish_stored(self, model: type[Document], document_id: Any, event: OutboxEvent) -> int:
@@ -230,12 +231,14 @@ class OutboxRelay:
         else:
             logger.warning("outbox relay: event %s not published (%s); retrying later", event.event_id, error)
 
-    async def _mark(self, model: type[Document], document_id: Any, done: Iterable[str]) -> None:
+    async def _mark(self, model: type[Document], document_id: Any, done: Iterable[str]) -> bool:
+        """Mark ``done`` published; whether the document still has pending events."""
         done = list(done)
         raw = await documents.rewrite(model, document_id, lambda current: _remaining(current, done))
         if raw is not None and not raw.get("outbox_pending"):
             due = datetime.now(UTC) + timedelta(seconds=self.options.retention_seconds)
             await outbox_queue.enqueue(model.get_pymongo_collection(), document_id, "prune", due)
+        return raw is not None and bool(raw.get("outbox_pending"))
 
     async def _prune(self, queue: Any, model: type[Document], row: dict[str, Any]) -> None:
         retention = timedelta(seconds=self.options.retention_seconds)
