@@ -25,7 +25,7 @@ from handlers.booking.adapters.payments import ClientPayments
 from handlers.booking.deps import SagaDeps
 from handlers.booking.http_handler import DeadlineHTTPHandler
 from handlers.booking.models import Booking
-from handlers.booking.observed import labelled
+from handlers.booking.observed import labelled, traced_resolvers
 from handlers.booking.query_limits import QueryLimits
 from handlers.booking.recovery import recover_bookings
 from handlers.booking.resolvers import build_schema
@@ -86,7 +86,7 @@ def create_app(settings: BookingSettings | None = None, deps: SagaDeps | None = 
         query_validator=limits.validate,
         explorer=ExplorerGraphiQL(title="CineMesh booking") if settings.graphiql else ExplorerHttp405(),
         error_formatter=format_error,
-        http_handler=DeadlineHTTPHandler(settings.request_deadline_seconds),
+        http_handler=DeadlineHTTPHandler(settings.request_deadline_seconds, extensions=traced_resolvers()),
     )
 
     async def health(request: Request) -> JSONResponse:

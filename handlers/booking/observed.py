@@ -9,10 +9,13 @@ can invent label values.
 """
 
 from collections.abc import Callable
+from inspect import isawaitable
 from typing import Any
 
-from graphql import DocumentNode, FieldNode, GraphQLSchema, OperationDefinitionNode
+from ariadne.types import Extension, Resolver
+from graphql import DocumentNode, FieldNode, GraphQLResolveInfo, GraphQLSchema, OperationDefinitionNode
 
+from handlers.common import telemetry
 from handlers.common.telemetry.asgi import name_route
 
 Parser = Callable[[Any, dict], DocumentNode]
@@ -42,3 +45,28 @@ def labelled(parse: Parser, schema: GraphQLSchema) -> Parser:
         return document
 
     return parse_and_label
+
+
+class RootFieldSpans(Extension):
+    """A span per root field of the operation (``createBooking``, ``seatMap`` ...) covering its resolver
+    to the end, awaited work included; no argument values (payment tokens, idempotency keys)."""
+
+    def resolve(self, next_: Resolver, obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        if info.path.prev is not None:
+            return next_(obj, info, **kwargs)
+
+        async def traced() -> Any:
+            attributes = {
+                "graphql.operation.type": info.operation.operation.value,
+                "graphql.field": info.field_name,
+            }
+            with telemetry.tracer().start_as_current_span(info.field_name, attributes=attributes):
+                result = next_(obj, info, **kwargs)
+                return await result if isawaitable(result) else result
+
+        return traced()
+
+
+def traced_resolvers() -> list[type[Extension]] | None:
+    """``RootFieldSpans`` while tracing (None otherwise: nothing added to any request)."""
+    return [RootFieldSpans] if telemetry.enabled() else None

@@ -56,6 +56,9 @@ async def test_one_booking_is_one_trace_in_causal_order(mesh, capsys):
     assert ("booking", "server", "POST /graphql confirmBooking") in names, names
     assert names[-1][0:2] == ("gateway", "server") and names[-1][2].startswith("POST "), names
     confirm_request = next(s for s in path if s.service == "booking" and s.kind == "server")
+    resolver = next(s for s in path if s.service == "booking" and s.name == "confirmBooking")
+    assert resolver.attributes["graphql.operation.type"] == "mutation"  # the root field's resolver span
+    assert resolver.parent_id == confirm_request.span_id
     assert confirm_request.attributes["cinemesh.correlation_id"] == booked.correlation_id
     assert consume.attributes["cinemesh.correlation_id"] == booked.correlation_id
 
