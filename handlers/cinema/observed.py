@@ -21,8 +21,8 @@ def observe_engine(engine: AsyncEngine) -> None:
 
     async def refresh() -> None:
         pool = engine.pool
-        DB_POOL_IN_USE.set(getattr(pool, "checkedout", lambda: 0)())
-        DB_POOL_SIZE.set(getattr(pool, "size", lambda: 0)())
+        DB_POOL_IN_USE.labels("postgresql").set(getattr(pool, "checkedout", lambda: 0)())
+        DB_POOL_SIZE.labels("postgresql").set(getattr(pool, "size", lambda: 0)())
         async with engine.connect() as conn:
             HOLDS_LIVE.set((await conn.exec_driver_sql(LIVE_HELD_SEATS)).scalar_one())
 

@@ -67,7 +67,9 @@ async def test_every_service_counts_a_booking(mesh):
     showtime = dict(route="handlers.cinema.api.showtimes.get", method="GET", status="200")
     assert moved(before["cinema"], cinema, requests, **showtime) >= 1  # per OpenAPI operation
     assert value(cinema, "cinemesh_seat_holds_live") is not None
-    assert value(cinema, "cinemesh_db_pool_connections") is not None
+    assert value(cinema, "cinemesh_db_pool_connections", store="postgresql") is not None
+    assert value(booking, "cinemesh_db_pool_connections", store="mongodb") >= 1
+    assert value(booking, "cinemesh_db_pool_connections_in_use", store="mongodb") is not None
 
     assert moved(before["payment"], payment, "cinemesh_payments_total", outcome="succeeded") == 1
     published = "cinemesh_events_published_total"

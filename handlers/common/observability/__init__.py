@@ -8,12 +8,15 @@ readiness (``ops``), set up once at start::
 from starlette.types import ASGIApp
 
 from handlers.common import telemetry
+from handlers.common.observability.mongo_pool import watch_pools
 from handlers.common.observability.ops import OpsEndpoints
 from handlers.common.telemetry.asgi import TracingMiddleware
 
 
 def setup(service: str) -> bool:
-    """Start tracing this process as ``service`` if the settings say so (returns whether it traces)."""
+    """Watch MongoDB pools; start tracing this process as ``service`` if the settings say so (returns
+    whether it traces)."""
+    watch_pools()
     return telemetry.setup(service)
 
 

@@ -34,8 +34,10 @@ GRPC_CLIENT = Histogram(
     ["method", "code"],
     buckets=LATENCY_BUCKETS,
 )
-DB_POOL_IN_USE = Gauge("cinemesh_db_pool_connections_in_use", "Database pool connections checked out.")
-DB_POOL_SIZE = Gauge("cinemesh_db_pool_connections", "Database pool connections open.")
+DB_POOL_IN_USE = Gauge(
+    "cinemesh_db_pool_connections_in_use", "Database pool connections checked out, by store.", ["store"]
+)
+DB_POOL_SIZE = Gauge("cinemesh_db_pool_connections", "Database pool connections open, by store.", ["store"])
 
 BOOKINGS = Counter(
     "cinemesh_bookings_total",
