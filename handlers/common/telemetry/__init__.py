@@ -10,6 +10,6 @@ HTTP server spans are ``asgi``'s; ``propagation`` moves the W3C context across t
 AMQP spans are made in ``handlers.common.observability`` (``grpc``, ``amqp``).
 """
 
-from handlers.common.telemetry.setup import enabled, setup, shutdown, trace_with, tracer
+from handlers.common.telemetry.setup import enabled, setup, trace_with, tracer
 
-__all__ = ["enabled", "setup", "shutdown", "trace_with", "tracer"]
+__all__ = ["enabled", "setup", "trace_with", "tracer"]

@@ -1,20 +1,17 @@
 """W3C trace context in and out of carriers: HTTP headers, gRPC metadata, AMQP headers, stored events.
 
 ``carrier()`` is the current span's context as ``traceparent`` (and ``tracestate``) entries, empty when
-nothing is traced, so a caller can store or send it without asking whether tracing is on.
-``attached(carrier)`` makes a stored or received context current for the block.
+nothing is traced, so a caller can store or send it without asking whether tracing is on;
+``context_of(carrier)`` is the context a stored or received carrier describes (the parent of the next
+span).
 """
 
-from collections.abc import Iterator, Mapping, MutableMapping
-from contextlib import contextmanager
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from opentelemetry import context as otel_context
-from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-TRACEPARENT = "traceparent"
 CORRELATION_ATTRIBUTE = "cinemesh.correlation_id"
 _PROPAGATOR = TraceContextTextMapPropagator()
 
@@ -39,20 +36,3 @@ def context_of(source: Mapping[str, Any] | None) -> Context:
         if isinstance(value, str | bytes)
     }
     return _PROPAGATOR.extract(values, context=Context())
-
-
-def trace_id_of(source: Mapping[str, Any] | None) -> str | None:
-    """The hex trace id a carrier names, if any."""
-    span_context = trace.get_current_span(context_of(source)).get_span_context()
-    return f"{span_context.trace_id:032x}" if span_context.is_valid else None
-
-
-@contextmanager
-def attached(source: Mapping[str, Any] | None) -> Iterator[Context]:
-    """The carrier's context is current inside the block (new spans become its children)."""
-    context = context_of(source)
-    token = otel_context.attach(context)
-    try:
-        yield context
-    finally:
-        otel_context.detach(token)

@@ -68,10 +68,3 @@ def _instrument_libraries() -> None:
     HTTPXClientInstrumentor().instrument(async_request_hook=on_request)
     AsyncPGInstrumentor().instrument()
     PymongoInstrumentor().instrument()
-
-
-def shutdown() -> None:
-    """Write what is buffered (at exit the provider does it on its own)."""
-    provider = trace.get_tracer_provider()
-    if enabled() and isinstance(provider, TracerProvider):
-        provider.force_flush()

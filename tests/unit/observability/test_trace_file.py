@@ -10,7 +10,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.trace import SpanKind
 
 from handlers.common.telemetry.exporter import JsonLinesExporter
-from handlers.common.telemetry.propagation import CORRELATION_ATTRIBUTE, attached, carrier
+from handlers.common.telemetry.propagation import CORRELATION_ATTRIBUTE, carrier, context_of
 from mesh import trace as mesh_trace
 
 pytestmark = pytest.mark.unit
@@ -28,10 +28,11 @@ def test_a_trace_across_processes_is_one_tree_in_causal_order(tmp_path):
         "POST booking-graphql", kind=SpanKind.SERVER, attributes={CORRELATION_ATTRIBUTE: "c-1"}
     ) as root:
         sent = carrier()
-    with attached(sent):
-        with booking.get_tracer("t").start_as_current_span("POST /graphql", kind=SpanKind.SERVER):
-            with booking.get_tracer("t").start_as_current_span("find", kind=SpanKind.CLIENT):
-                pass
+    request = booking.get_tracer("t").start_as_current_span(
+        "POST /graphql", context_of(sent), SpanKind.SERVER
+    )
+    with request, booking.get_tracer("t").start_as_current_span("find", kind=SpanKind.CLIENT):
+        pass
     unrelated = gateway.get_tracer("t").start_span("GET /health")
     unrelated.end()
 
