@@ -57,10 +57,9 @@ async def hold_seats(
             return await _replayed(conn, hold_id, showtime_id, seats)
         if inserted["already_taken"]:
             raise SeatsUnavailable(list(inserted["already_taken"]))
-        locked = (await conn.exec_driver_sql(sql.LOCK_SEATS, (showtime_id, seats))).mappings().all()
-        unknown = sorted(set(seats) - {row["seat_id"] for row in locked})
-        if unknown:
-            raise NotFound(f"Unknown seats for showtime {showtime_id}: {','.join(unknown)}", seat_ids=unknown)
+        locked = (await conn.exec_driver_sql(sql.LOCK_FREE_SEATS, (showtime_id, seats))).mappings().all()
+        if missing := set(seats) - {row["seat_id"] for row in locked}:
+            await _unknown_or_busy(conn, showtime_id, missing)
         now, started = await _clock(conn, showtime_id)
         if started:
             raise _started(showtime_id, "held")
@@ -166,6 +165,14 @@ async def _locked_hold(conn: AsyncConnection, statement: str, key: str) -> RowMa
     if row is None:
         raise NotFound(f"No hold found for {key}.")
     return row
+
+
+async def _unknown_or_busy(conn: AsyncConnection, showtime_id: int, missing: set[str]) -> None:
+    """Refuse seats the hold could not lock: unknown ones (404), else those another request holds."""
+    result = await conn.exec_driver_sql(sql.SEATS_OF, (showtime_id, sorted(missing)))
+    if unknown := sorted(missing - {row[0] for row in result}):
+        raise NotFound(f"Unknown seats for showtime {showtime_id}: {','.join(unknown)}", seat_ids=unknown)
+    raise SeatsUnavailable(sorted(missing))
 
 
 async def _lock_seats(conn: AsyncConnection, hold: RowMapping) -> list[RowMapping]:

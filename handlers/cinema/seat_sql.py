@@ -39,6 +39,13 @@ ORDER BY seat_id
 FOR UPDATE
 """
 
+# A hold never queues behind another request's seat locks: the seats it cannot lock at once are
+# being taken (or released) by someone else right now, so it answers "unavailable" without waiting.
+# In a rush of many requests for the same seats, the losers answer at once instead of each
+# waiting its turn for a lock it would only find taken (the caller may try again).
+LOCK_FREE_SEATS = LOCK_SEATS + "SKIP LOCKED\n"
+SEATS_OF = "SELECT seat_id FROM showtime_seats WHERE showtime_id = $1 AND seat_id = ANY($2::varchar[])"
+
 TAKE_SEATS = f"""
 WITH taken AS (
     UPDATE showtime_seats SET state = 'HELD', hold_id = $3, held_until = $4, booking_id = NULL
