@@ -75,8 +75,9 @@ async def empty_stores() -> None:
 
 
 @contextmanager
-def owned_mesh() -> Iterator[None]:
-    """The whole mesh on bench stores for the duration of the block; refuses if a port is taken."""
+def owned_mesh(settings: dict[str, str] | None = None) -> Iterator[None]:
+    """The whole mesh on bench stores for the duration of the block; refuses if a port is taken.
+    ``settings``: environment variables for the mesh's processes on top of the bench's own."""
     busy = answering(mesh_ports())
     if busy:
         raise SystemExit(
@@ -91,7 +92,7 @@ def owned_mesh() -> Iterator[None]:
         result = subprocess.run(
             [sys.executable, "-m", "mesh", "up", "--skip-infra"],
             cwd=REPO_ROOT,
-            env={**os.environ, **BENCH_ENV},
+            env={**os.environ, **BENCH_ENV, **(settings or {})},
             capture_output=True,
             text=True,
             timeout=240,
