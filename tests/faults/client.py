@@ -120,6 +120,14 @@ class UserClient:
 
         return await self._send("seatMap", None, request)
 
+    async def payments(self, booking_id: str) -> Answer:
+        """The user's own payments of a booking (payment's REST API, through the gateway)."""
+
+        async def request() -> Answer:
+            return classify_rest(await self.http.get("/payments", params={"booking_id": booking_id}))
+
+        return await self._send("payments", None, request)
+
     async def mutate(self, op: str, attempt: str, variables: dict[str, Any]) -> Answer:
         """``op`` until a definitive answer (``ok``) or the retry budget is spent (the last answer)."""
 

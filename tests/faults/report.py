@@ -25,6 +25,7 @@ class Report:
     workload_seconds: float
     settle_seconds: float
     unsettled: list[str] = field(default_factory=list)
+    settling: list[str] = field(default_factory=list)  # what was in motion while settling, as it changed
 
     @property
     def passed(self) -> bool:
@@ -68,6 +69,7 @@ class Report:
             f"fault window: {windows}",
             f"workload ran {self.workload_seconds:.1f}s; settled in {self.settle_seconds:.1f}s"
             + (f" -- NOT SETTLED: {'; '.join(self.unsettled)}" if self.unsettled else ""),
+            f"settling: {' | '.join(self.settling)}",
             f"counts: {counts}",
             f"errors by phase and kind: {dict(self.errors_by_kind()) or 'none'}",
             "invariants:",

@@ -95,7 +95,9 @@ async def run(cluster: Cluster, scenario: Scenario, broker: BrokerLog) -> Report
     finally:
         await driver.close()
     user_ids = driver.history.user_ids
-    settle_seconds, unsettled = await settle(cluster, stage.showtime_id, user_ids, scenario.settle_deadline)
+    settle_seconds, unsettled, settling = await settle(
+        cluster, stage.showtime_id, user_ids, scenario.settle_deadline
+    )
     await drain(cluster.amqp_url, broker)
     snapshot = await stored.read(cluster.postgres_dsn, cluster.mongo_url, stage.showtime_id, user_ids)
     observed = Observed(snapshot, broker, driver.history, windows)
@@ -108,14 +110,16 @@ async def run(cluster: Cluster, scenario: Scenario, broker: BrokerLog) -> Report
         workload_seconds,
         settle_seconds,
         unsettled,
+        settling,
     )
     report.save()
     return report
 
 
 def under_fault(name: str, fault: Fault, full: bool, seed: int, **workload: object) -> Scenario:
-    """A fault run: users book for at least 30 s (and 15 s after the fault healed) on 300 seats, so that
-    confirmations go on before, during and after the fault. Full: 40 users, 10 at once; CI: 20 users, 8."""
-    users, concurrency = (40, 10) if full else (20, 8)
+    """A fault run: users book on 300 seats for at least 30 s and 15 s after the fault healed, so that
+    confirmations go on before, during and after it. Full: 40 users, 10 at once; CI: 20 users, 8 at
+    once, at least 20 s and 10 s after the fault."""
+    users, concurrency, seconds, after = (40, 10, 30.0, 15.0) if full else (20, 8, 20.0, 10.0)
     load = Workload(users, None, seed, concurrency=concurrency, **workload)  # type: ignore[arg-type]
-    return Scenario(name, load, fault, seats=300, run_seconds=30.0)
+    return Scenario(name, load, fault, seats=300, run_seconds=seconds, after_heal=after)

@@ -35,9 +35,11 @@ def in_motion(snapshot: Snapshot, depths: dict[str, int]) -> list[str]:
 
 async def settle(
     cluster: Cluster, showtime_id: str, user_ids: list[str], deadline: float
-) -> tuple[float, list[str]]:
-    """Seconds it took to settle, and what was still in motion at the deadline (empty: settled)."""
+) -> tuple[float, list[str], list[str]]:
+    """Seconds it took to settle, what was still in motion at the deadline (empty: settled), and the
+    trace of what was in motion, one line whenever it changed."""
     started = time.monotonic()
+    trace: list[str] = []
     while True:
         try:
             snapshot = await stored.read(cluster.postgres_dsn, cluster.mongo_url, showtime_id, user_ids)
@@ -45,6 +47,9 @@ async def settle(
         except Exception as exc:  # a store still coming back: look again
             left = [f"stores not readable: {type(exc).__name__}: {exc}"]
         elapsed = time.monotonic() - started
+        line = "; ".join(left) or "settled"
+        if not trace or not trace[-1].endswith(line):
+            trace.append(f"+{elapsed:.0f}s {line}")
         if not left or elapsed > deadline:
-            return elapsed, left
+            return elapsed, left, trace
         await asyncio.sleep(1.0)

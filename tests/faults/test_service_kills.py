@@ -24,6 +24,7 @@ def _errors(report, op: str) -> int:
     )
 
 
+@pytest.mark.faults_full_only
 async def test_payment_killed_during_confirmations(cluster, broker, full, repeat):
     """Kills payment at +8 s for 5 s: confirmations in flight lose their charge call. Checks all
     invariants; confirmations during the outage are answered 503 SERVICE_UNAVAILABLE and converge

@@ -3,7 +3,8 @@
 Each user, with its own seeded random generator, repeatedly: reads the seat map, picks one or two
 of the raced seats (among those shown available, else any), ``createBooking`` with a fresh
 idempotency key, then follows the attempt's plan: confirm with a card that succeeds, is declined
-(``decline_share``) or times out at the processor (``timeout_share``); cancel the confirmed booking
+(``decline_share``) or times out at the processor (``timeout_share``), and read the booking's
+payments (payment's REST API); cancel the confirmed booking
 afterwards (``cancel_share``); cancel the PENDING booking instead of paying (``cancel_pending_share``);
 or walk away and let the hold lapse (``abandon_share``). Every mutation is retried until it gets a
 definitive answer (``client.UserClient.mutate``): a lost or failed ``confirmBooking`` is asked
@@ -142,6 +143,7 @@ class Driver:
         confirm = {"bookingId": attempt.booking_id, "paymentToken": card}
         if not await self._step(user, attempt, "confirmBooking", confirm):
             return
+        await user.payments(attempt.booking_id)
         if plan == "confirm+cancel" and attempt.told_status == "CONFIRMED":
             await self._step(user, attempt, "cancelBooking", {"id": attempt.booking_id})
 
