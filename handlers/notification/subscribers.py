@@ -1,7 +1,9 @@
 """FastStream subscribers: one durable queue per event type, each a thin call into the worker.
 
 Retries are bounded with exponential backoff; after the last attempt the message is
-rejected and RabbitMQ dead-letters it to ``cinemesh.events.dlq``. A message that does not
+rejected and RabbitMQ dead-letters it to ``cinemesh.events.dlq``. A store that cannot serve
+(``handlers.common.mongo.unavailable``) is not the message's fault: it is requeued after a pause,
+however long the outage lasts, and never dead-lettered. A message that does not
 parse as its event schema fails before the handler and is rejected at once, so a poison
 message never blocks its queue. A duplicate delivery racing the first one is requeued.
 """
@@ -18,6 +20,7 @@ from faststream.rabbit import RabbitBroker
 
 from generated.events import models as ev
 from handlers.common.events import EVENTS_EXCHANGE, NOTIFICATION_QUEUES
+from handlers.common.mongo import unavailable
 from handlers.notification.dedupe import EventInFlight
 from handlers.notification.service import NotificationService, NotifiedEvent
 
@@ -30,6 +33,7 @@ class Worker:
     service: NotificationService
     max_attempts: int = 3
     backoff_seconds: float = 0.2
+    outage_pause_seconds: float = 1.0
 
     async def deliver(self, event: NotifiedEvent) -> None:
         for attempt in range(1, self.max_attempts + 1):
@@ -39,7 +43,11 @@ class Worker:
             except EventInFlight:
                 await asyncio.sleep(self.backoff_seconds)
                 raise NackMessage(requeue=True) from None
-            except Exception:
+            except Exception as exc:
+                if unavailable(exc):
+                    logger.warning("event %s waits for the store (%s); requeued", event.event_id, exc)
+                    await asyncio.sleep(self.outage_pause_seconds)
+                    raise NackMessage(requeue=True) from None
                 if attempt == self.max_attempts:
                     logger.exception("event %s failed %d times; dead-lettering", event.event_id, attempt)
                     raise RejectMessage() from None
