@@ -27,6 +27,11 @@ from mesh.gateway.settings import GatewaySettings
 from mesh.gateway.uri import escape, normalize
 
 UNROUTED = "(no route)"
+# An idle pooled connection to an upstream is dropped before the upstream drops it (uvicorn closes
+# one after 5 s, httpx's own default is 5 s too): reusing a connection the upstream is closing fails
+# with ReadError, a 502 for a request that never reached it (seen by tests/faults after clients had
+# waited out a 5 s Retry-After together).
+UPSTREAM_KEEPALIVE_SECONDS = 2.0
 NO_ROUTE = "no Route matched with those values"
 logger = logging.getLogger("mesh.gateway")
 
@@ -156,7 +161,11 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        limits = httpx.Limits(max_connections=settings.max_connections, max_keepalive_connections=50)
+        limits = httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=50,
+            keepalive_expiry=UPSTREAM_KEEPALIVE_SECONDS,
+        )
         redis_pool = RedisPool()
         async with httpx.AsyncClient(limits=limits, follow_redirects=False) as client:
             app.state.gateway = Gateway(config, client, redis_pool, settings.real_ip())
