@@ -117,9 +117,9 @@ async def run(cluster: Cluster, scenario: Scenario, broker: BrokerLog) -> Report
 
 
 def under_fault(name: str, fault: Fault, full: bool, seed: int, **workload: object) -> Scenario:
-    """A fault run: users book on 300 seats for at least 30 s and 15 s after the fault healed, so that
+    """A fault run: users book on 500 seats for at least 30 s and 15 s after the fault healed, so that
     confirmations go on before, during and after it. Full: 40 users, 10 at once; CI: 20 users, 8 at
     once, at least 20 s and 10 s after the fault."""
     users, concurrency, seconds, after = (40, 10, 30.0, 15.0) if full else (20, 8, 20.0, 10.0)
     load = Workload(users, None, seed, concurrency=concurrency, **workload)  # type: ignore[arg-type]
-    return Scenario(name, load, fault, seats=300, run_seconds=seconds, after_heal=after)
+    return Scenario(name, load, fault, seats=500, run_seconds=seconds, after_heal=after)

@@ -1,5 +1,5 @@
 """The event backbone under faults: the suite's RabbitMQ node stopped, the notification worker killed,
-a poison message on the exchange. Users book as in ``test_service_kills`` (30 s, 300 seats)."""
+a poison message on the exchange. Users book as in ``test_service_kills`` (30 s, 500 seats)."""
 
 import asyncio
 import uuid

@@ -1,5 +1,5 @@
 """The stores under faults: the suite's PostgreSQL crashed, its FerretDB stopped, its Redis restarted
-empty, each at +8 s for 5 s while users book (as in ``test_service_kills``: 30 s, 300 seats).
+empty, each at +8 s for 5 s while users book (as in ``test_service_kills``: 30 s, 500 seats).
 
 While a store is down the clients must get clear, retryable answers (problem+json 503, GraphQL
 SERVICE_UNAVAILABLE on a 503, the gateway's 502 for a service that cannot answer at all; the seat
