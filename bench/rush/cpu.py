@@ -16,12 +16,13 @@ INFRA_PORTS = {"postgresql": 5432, "ferretdb (mongo wire)": 27017, "redis": 6379
 
 
 def _stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds) of ``pid``."""
+    """(parent pid, CPU seconds) of ``pid``, with those of its children that exited (cutime, cstime:
+    a PostgreSQL backend that ends between two snapshots still counts, under its postmaster)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError, IndexError):
         return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
+    return int(fields[1]), sum(int(ticks) for ticks in fields[11:15]) / TICKS
 
 
 def _listener(port: int) -> int | None:
