@@ -10,12 +10,13 @@
 #   scripts/faults_infra.sh queues          ready + unacknowledged messages per queue of the RabbitMQ node
 #   scripts/faults_infra.sh env             the ports as KEY=VALUE lines (tests/faults/cluster.py reads them)
 # PostgreSQL is a cluster of its own (initdb into .run/faults/postgres, run as user postgres, stopped
-# with `pg_ctl -m immediate`, i.e. crashed); RabbitMQ a node of its own (cinemesh-faults@localhost,
+# with `pg_ctl -m immediate`, i.e. crashed); RabbitMQ a node of its own (cinemesh-faults-<checkout>@localhost,
 # its Mnesia and logs under .run/faults/rabbitmq, no plugins); FerretDB and Redis are started by
 # scripts/infra.sh's own helpers, pointed at these ports and this state directory.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"  # the processes started here run from the checkout: stop_own recognises them by it
 export CINEMESH_STATE_DIR=$repo/.run/faults
 export CINEMESH_PG_PORT=24432 CINEMESH_MONGO_PORT=24017 CINEMESH_REDIS_PORT=24379 CINEMESH_AMQP_PORT=24672
 export CINEMESH_INFRA_SKIP=""
@@ -25,17 +26,25 @@ source "$repo/scripts/infra.sh"
 dist_port=24682  # RabbitMQ's Erlang distribution port (its default, AMQP + 20000, is out of range)
 pg_bin=/usr/lib/postgresql/$pg_version/bin
 pg_dir=$state_dir/postgres
-rabbit_node=cinemesh-faults@localhost
+# A node name of this checkout's own: `stop` and `wipe` never reach another checkout's node.
+rabbit_node=cinemesh-faults-$(printf '%s' "$repo" | sha256sum | cut -c1-8)@localhost
 rabbit_dir=$state_dir/rabbitmq
 
 port_closed() { ! port_open "$1"; }
 
-# Signal the process of $state_dir/$1.pid only while it still runs $2 (a stale file is never used).
+# Signal the process of $state_dir/$1.pid only while it still runs $2 from this checkout (a stale
+# file, or a recycled pid, is never signalled); then wait until port $3 is closed. Each *_stop below
+# waits only for what it stopped: a port another checkout's instance holds is none of its business.
 stop_own() {
   local pidfile=$state_dir/$1.pid pid
   pid=$(cat "$pidfile" 2>/dev/null) || return 0
-  if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"; then kill "$pid"; log "stopped $1"; fi
   rm -f "$pidfile"
+  if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" \
+    && [ "$(readlink "/proc/$pid/cwd")" = "$repo" ]; then
+    kill "$pid"
+    log "stopped $1"
+    wait_for "$1 (faults) to stop" 60 port_closed "$3"
+  fi
 }
 as_postgres() { as_root runuser -u postgres -- "$@"; }
 as_rabbitmq() { as_root runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq "$@"; }
@@ -57,9 +66,8 @@ postgres_start() {
 }
 
 postgres_stop() {
-  if [ -f "$pg_dir/postmaster.pid" ]; then
-    as_postgres "$pg_bin/pg_ctl" -D "$pg_dir" -m immediate -w stop >/dev/null || true
-  fi
+  [ -f "$pg_dir/postmaster.pid" ] || return 0
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_dir" -m immediate -w stop >/dev/null || true
   wait_for "PostgreSQL (faults) to stop" 60 port_closed "$pg_port"
 }
 
@@ -79,25 +87,18 @@ rabbitmq_start() {
 }
 
 rabbitmq_stop() {
-  if rabbitmqctl_node status >/dev/null 2>&1; then
-    rabbitmqctl_node stop "$rabbit_dir/rabbitmq.pid" >/dev/null || true
-  fi
+  rabbitmqctl_node status >/dev/null 2>&1 || return 0
+  rabbitmqctl_node stop "$rabbit_dir/rabbitmq.pid" >/dev/null || true
   wait_for "RabbitMQ (faults) to stop" 60 port_closed "$amqp_port"
 }
 
 mongo_start() { mongo_up; }
 
-mongo_stop() {
-  stop_own ferretdb "--listen-addr 127.0.0.1:$mongo_port"
-  wait_for "FerretDB (faults) to stop" 60 port_closed "$mongo_port"
-}
+mongo_stop() { stop_own ferretdb "--listen-addr 127.0.0.1:$mongo_port" "$mongo_port"; }
 
 redis_start() { redis_up; }
 
-redis_stop() {
-  stop_own redis "redis-server 127.0.0.1:$redis_port"
-  wait_for "Redis (faults) to stop" 60 port_closed "$redis_port"
-}
+redis_stop() { stop_own redis "redis-server 127.0.0.1:$redis_port" "$redis_port"; }
 
 component() {
   case "$1" in
@@ -138,7 +139,8 @@ case "${1:-}" in
   status) status ;;
   queues) rabbitmqctl_node list_queues -q --no-table-headers name messages ;;
   env)
-    printf 'postgres=%s\nmongo=%s\nredis=%s\nrabbitmq=%s\n' "$pg_port" "$mongo_port" "$redis_port" "$amqp_port"
+    printf 'postgres=%s\nmongo=%s\nredis=%s\nrabbitmq=%s\nrabbitmq-dist=%s\n' \
+      "$pg_port" "$mongo_port" "$redis_port" "$amqp_port" "$dist_port"
     ;;
   *) echo "usage: $0 up|down|wipe|status|queues|env|start C|stop C" >&2; exit 2 ;;
 esac
