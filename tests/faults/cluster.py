@@ -15,6 +15,7 @@ the seat inventory sweeps lapsed holds every 2 s (5 s), and payment takes over a
 died after 20 s (60 s). Everything else is the services' default.
 """
 
+import fcntl
 import json
 import os
 import signal
@@ -187,8 +188,32 @@ def _refuse_foreign(ports: list[int]) -> None:
 
 
 @contextmanager
+def one_session() -> Iterator[None]:
+    """This checkout's only fault-suite session: a second one (same pid files, same stores) fails at once."""
+    FAULTS_DIR.mkdir(parents=True, exist_ok=True)
+    with (FAULTS_DIR / "session.lock").open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise RuntimeError(
+                f"another fault-suite session runs from this checkout (pid {lock.read().strip()}); "
+                "wait for it to end"
+            ) from None
+        lock.truncate(0)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        yield
+
+
+@contextmanager
 def owned_cluster() -> Iterator[Cluster]:
     """Fresh infrastructure and the whole mesh for the duration of the block, stopped afterwards."""
+    with one_session():
+        yield from _owned_cluster()
+
+
+def _owned_cluster() -> Iterator[Cluster]:
     saved = os.environ.get("CINEMESH_STATE_DIR")
     os.environ["CINEMESH_STATE_DIR"] = str(FAULTS_DIR)  # supervisor.* finds the suite's pid files
     try:
