@@ -122,7 +122,7 @@ class OutboxMixin(BaseModel):
         if self.outbox_pending:
             document: Any = self  # a Document: the mixin is only ever mixed into beanie documents
             assert isinstance(document, Document)
-            await outbox_queue.enqueue(document.get_pymongo_collection(), document.id)
+            await outbox_queue.announce(document.get_pymongo_collection(), document.id)
 
     def record_event(
         self, event_type: str, data: BaseModel | Mapping[str, Any], version: int = 1

@@ -11,6 +11,9 @@ The events themselves stay embedded in their aggregate document, written with it
 
 A process that dies between its document write and its row leaves an event without a row: the
 relay's slow rebuild (``outbox_waiting``, a top-level flag FerretDB filters in PostgreSQL) finds it.
+A row write that fails after its document's write (the database went away in between) asks this
+process's relays for that rebuild on their next pass (``announce``), so its events wait seconds,
+not until the hourly rebuild.
 
 Why a collection of its own: FerretDB v1.24 on PostgreSQL uses no index for any filter (an
 equality becomes ``_jsonb->'f' @> v``, which its btree expression indexes cannot serve; a range or
@@ -36,6 +39,7 @@ from handlers.common.doc_lock import collection_lock
 QUEUE = "outbox_queue"
 Kind = Literal["publish", "prune"]
 _wakers: set[asyncio.Event] = set()  # the relays of this process (``subscribe``), woken by ``poke``
+_rebuilds: set[asyncio.Event] = set()  # theirs too (``subscribe_rebuilds``), set by ``request_rebuild``
 
 
 def queue_of(collection: AsyncCollection) -> AsyncCollection:
@@ -59,6 +63,22 @@ def unsubscribe(wake: asyncio.Event) -> None:
 def poke() -> None:
     for wake in _wakers:
         wake.set()
+
+
+def subscribe_rebuilds() -> asyncio.Event:
+    wanted = asyncio.Event()
+    _rebuilds.add(wanted)
+    return wanted
+
+
+def unsubscribe_rebuilds(wanted: asyncio.Event) -> None:
+    _rebuilds.discard(wanted)
+
+
+def request_rebuild() -> None:
+    for wanted in _rebuilds:
+        wanted.set()
+    poke()
 
 
 async def ensure_index(queue: AsyncCollection) -> None:
@@ -90,10 +110,19 @@ async def enqueue(
         poke()
 
 
+async def announce(collection: AsyncCollection, document_id: Any) -> None:
+    """The publish row of a document just written with pending events; should it fail, a rebuild soon."""
+    try:
+        await enqueue(collection, document_id)
+    except Exception:
+        request_rebuild()
+        raise
+
+
 async def sync(collection: AsyncCollection, raw: dict[str, Any]) -> None:
     """After a guarded write, under the document's lock: a row while events are pending, none after."""
     if raw.get("outbox_pending"):
-        await enqueue(collection, raw["_id"])
+        await announce(collection, raw["_id"])
     else:
         await queue_of(collection).delete_one({"_id": row_id("publish", collection, raw["_id"])})
 

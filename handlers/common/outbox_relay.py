@@ -17,7 +17,8 @@ logged as an error and counted by ``failed``), and the other documents' events g
 
 Passes run right after a write in this process recorded an event (``outbox_queue.poke``) and
 every ``sweep_seconds`` otherwise; every ``rebuild_seconds`` (and at start) a rebuild queues the
-documents whose ``outbox_waiting`` is set, for a writer that died before queueing its document.
+documents whose ``outbox_waiting`` is set, for a writer that died before queueing its document,
+and on the next pass after a writer of this process failed to queue it (``outbox_queue.announce``).
 Published events are dropped from their documents ``retention_seconds`` after they were recorded.
 
 Only events the AsyncAPI contract declares are published, each by its type's publisher. An event
@@ -288,13 +289,19 @@ class OutboxRelay:
     async def run_forever(self) -> None:
         loop = asyncio.get_running_loop()
         wake = outbox_queue.subscribe()
+        rebuild_wanted = outbox_queue.subscribe_rebuilds()
         backoff, next_rebuild = 0.2, loop.time()
         try:
             while True:
                 wake.clear()
                 try:
-                    if loop.time() >= next_rebuild:
-                        await self.rebuild()
+                    if loop.time() >= next_rebuild or rebuild_wanted.is_set():
+                        rebuild_wanted.clear()
+                        try:
+                            await self.rebuild()
+                        except Exception:
+                            rebuild_wanted.set()
+                            raise
                         next_rebuild = loop.time() + self.options.rebuild_seconds
                     await self.run_once()
                 except Exception as exc:
@@ -308,6 +315,7 @@ class OutboxRelay:
                         await asyncio.wait_for(wake.wait(), self.options.sweep_seconds)
         finally:
             outbox_queue.unsubscribe(wake)
+            outbox_queue.unsubscribe_rebuilds(rebuild_wanted)
 
 
 @contextlib.asynccontextmanager
