@@ -9,6 +9,7 @@
 #   scripts/faults_infra.sh status          one line per component
 #   scripts/faults_infra.sh queues          ready + unacknowledged messages per queue of the RabbitMQ node
 #   scripts/faults_infra.sh env             the ports as KEY=VALUE lines (tests/faults/cluster.py reads them)
+# CINEMESH_FAULTS_PORT_SHIFT=N adds N to every port (the suite's mesh follows it).
 # PostgreSQL is a cluster of its own (initdb into .run/faults/postgres, run as user postgres, stopped
 # with `pg_ctl -m immediate`, i.e. crashed); RabbitMQ a node of its own (cinemesh-faults-<checkout>@localhost,
 # its Mnesia and logs under .run/faults/rabbitmq, no plugins); FerretDB and Redis are started by
@@ -18,12 +19,14 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"  # the processes started here run from the checkout: stop_own recognises them by it
 export CINEMESH_STATE_DIR=$repo/.run/faults
-export CINEMESH_PG_PORT=24432 CINEMESH_MONGO_PORT=24017 CINEMESH_REDIS_PORT=24379 CINEMESH_AMQP_PORT=24672
+shift=${CINEMESH_FAULTS_PORT_SHIFT:-0}  # moves every port, so that two checkouts can run side by side
+export CINEMESH_PG_PORT=$((24432 + shift)) CINEMESH_MONGO_PORT=$((24017 + shift))
+export CINEMESH_REDIS_PORT=$((24379 + shift)) CINEMESH_AMQP_PORT=$((24672 + shift))
 export CINEMESH_INFRA_SKIP=""
 # shellcheck source=scripts/infra.sh
 source "$repo/scripts/infra.sh"
 
-dist_port=24682  # RabbitMQ's Erlang distribution port (its default, AMQP + 20000, is out of range)
+dist_port=$((24682 + shift))  # RabbitMQ's Erlang distribution port (its default, AMQP + 20000, is out of range)
 pg_bin=/usr/lib/postgresql/$pg_version/bin
 pg_dir=$state_dir/postgres
 # A node name of this checkout's own: `stop` and `wipe` never reach another checkout's node.

@@ -3,11 +3,12 @@
 Infrastructure comes from ``scripts/faults_infra.sh`` (PostgreSQL, FerretDB, Redis and a RabbitMQ
 node on 24xxx ports, state under ``.run/faults/``); the mesh is the five services and the local
 gateway, started by ``mesh.supervisor`` with pid files and logs under ``.run/faults/mesh/`` on
-ports of their own (gateway 18000 and its metrics 18100, services 18101-18105, gRPC 18051), every
-address given through the services' settings (``USER_PORT``, ``BOOKING_CINEMA_URL``,
-``GATEWAY_UPSTREAMS`` ...). Nothing here signals a process this suite did not start: services
-by their own pid files (module and working directory checked, as ``make down`` does),
-infrastructure by the script's pid files, data directory and node name.
+ports of their own (gateway 18000 and its metrics 18100, services 18101-18105, gRPC 18051; all
+moved by ``CINEMESH_FAULTS_PORT_SHIFT``, as the script's), every address given through the
+services' settings (``USER_PORT``, ``BOOKING_CINEMA_URL``, ``GATEWAY_UPSTREAMS`` ...). Nothing
+here signals a process this suite did not start: services by their own pid files (module and
+working directory checked, as ``make down`` does), infrastructure by the script's pid files,
+data directory and node name; one session per checkout at a time (``one_session``).
 
 Timings are shortened so that a run settles within a minute: seat holds last ``HOLD_TTL_SECONDS``
 (production: 600), the recovery sweep runs every 2 s and takes bookings untouched for 10 s (30 s),
@@ -39,16 +40,17 @@ INFRA = ("postgres", "mongo", "redis", "rabbitmq")
 HOLD_TTL_SECONDS = 20
 RECOVERY_GRACE_SECONDS = 10
 PAYMENT_LEASE_SECONDS = 20
-GRPC_PORT = 18051
-GATEWAY_STATUS_PORT = 18100  # the gateway's metrics
+SHIFT = int(os.environ.get("CINEMESH_FAULTS_PORT_SHIFT", "0"))  # every port (scripts/faults_infra.sh too)
+GRPC_PORT = 18051 + SHIFT
+GATEWAY_STATUS_PORT = 18100 + SHIFT  # the gateway's metrics
 SERVICES = (
-    ProcessSpec("user", "handlers.user", 18101),
-    ProcessSpec("cinema", "handlers.cinema", 18102),
-    ProcessSpec("payment", "handlers.payment", 18104),
-    ProcessSpec("booking", "handlers.booking", 18103),
-    ProcessSpec("notification", "handlers.notification", 18105),
+    ProcessSpec("user", "handlers.user", 18101 + SHIFT),
+    ProcessSpec("cinema", "handlers.cinema", 18102 + SHIFT),
+    ProcessSpec("payment", "handlers.payment", 18104 + SHIFT),
+    ProcessSpec("booking", "handlers.booking", 18103 + SHIFT),
+    ProcessSpec("notification", "handlers.notification", 18105 + SHIFT),
 )
-GATEWAY = ProcessSpec("gateway", "mesh.gateway", 18000)
+GATEWAY = ProcessSpec("gateway", "mesh.gateway", 18000 + SHIFT)
 MESH = (*SERVICES, GATEWAY)
 
 
