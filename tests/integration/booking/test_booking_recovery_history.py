@@ -9,6 +9,7 @@ import pytest
 
 from handlers.booking.models import Booking, Status, now
 from handlers.booking.recovery import unfinished_queries
+from tests.integration.ferretdb_plans import find_plan
 
 pytestmark = pytest.mark.integration
 HISTORY = 3000
@@ -26,19 +27,12 @@ def finished_booking(index: int) -> dict:
     }
 
 
-def plan_nodes(plan: dict) -> list[str]:
-    return [plan["Node Type"], *(node for child in plan.get("Plans", []) for node in plan_nodes(child))]
-
-
 async def test_each_sweep_query_is_answered_from_an_index(booking_url):
     collection = Booking.get_pymongo_collection()
     await collection.insert_many([finished_booking(i) for i in range(HISTORY)])
     try:
         for query in unfinished_queries(now() - timedelta(seconds=30)):
-            explained = await collection.database.command(
-                "explain", {"find": collection.name, "filter": query}
-            )
-            nodes = plan_nodes(explained["queryPlanner"]["Plan"])
+            nodes = await find_plan(collection, query)
             assert any("Index" in node for node in nodes), (query, nodes)
     finally:
         await collection.delete_many({"_id": {"$regex": "^history-"}})

@@ -9,14 +9,11 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from handlers.common.settings import ServiceSettings
+from tests.integration.ferretdb_plans import find_plan
 
 pytestmark = pytest.mark.integration
 
 DOCUMENTS = 3000
-
-
-def plan_nodes(plan: dict) -> list[str]:
-    return [plan["Node Type"], *(node for child in plan.get("Plans", []) for node in plan_nodes(child))]
 
 
 @pytest.fixture
@@ -36,8 +33,6 @@ async def collection():
 
 @pytest.mark.parametrize("lookup", [{"_id": "t1234"}, {"booking_id": "b1234"}], ids=["_id", "declared index"])
 async def test_an_equality_lookup_is_answered_from_an_index(collection, lookup):
-    explained = await collection.database.command("explain", {"find": collection.name, "filter": lookup})
-
-    nodes = plan_nodes(explained["queryPlanner"]["Plan"])
+    nodes = await find_plan(collection, lookup)
     assert any("Index" in node for node in nodes), nodes
     assert await collection.find_one(lookup) is not None
