@@ -16,10 +16,9 @@ on a live broker is an attempt of that document's row (backoff; ``failed`` after
 logged as an error and counted by ``failed``), and the other documents' events go on.
 
 Passes run right after a write in this process recorded an event (``outbox_queue.poke``) and
-every ``sweep_seconds`` otherwise; every ``rebuild_seconds`` (at start, and after a failed pass)
-a rebuild queues the documents whose ``outbox_waiting`` is set, for a writer that died before
-queueing its document, and on the next pass after a writer of this process failed to queue it
-(``outbox_queue.announce``).
+every ``sweep_seconds`` otherwise; every ``rebuild_seconds`` (and at start) a rebuild queues the
+documents whose ``outbox_waiting`` is set, for a writer that died before queueing its document, and
+on the next pass after a writer of this process failed to queue it (``outbox_queue.announce``).
 Published events are dropped from their documents ``retention_seconds`` after they were recorded.
 
 Only events the AsyncAPI contract declares are published, each by its type's publisher. An event
@@ -307,9 +306,6 @@ class OutboxRelay:
                     await self.run_once()
                 except Exception as exc:
                     logger.warning("outbox relay pass failed (%s); retrying in %.1fs", exc, backoff)
-                    # A store outage may also have cut a writer between its document and its queue
-                    # row: rebuild from outbox_waiting on the first pass that works again.
-                    next_rebuild = loop.time()
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, self.options.max_backoff_seconds)
                     continue
