@@ -163,7 +163,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         limits = httpx.Limits(
             max_connections=settings.max_connections,
-            max_keepalive_connections=50,
+            max_keepalive_connections=settings.upstream_keepalive_pool_size,
             keepalive_expiry=UPSTREAM_KEEPALIVE_SECONDS,
         )
         redis_pool = RedisPool()

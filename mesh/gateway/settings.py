@@ -33,7 +33,11 @@ class GatewaySettings(ServiceSettings):
     upstreams: dict[str, str] = {}
     # Not the shared CINEMESH_REDIS_URL: an optional override of kong.yml's Redis (None: kong.yml's own).
     redis_url: str | None = None  # type: ignore[assignment]
-    max_connections: int = 200
+    # Upstream connections: as with Kong, none by default (nginx opens one per request in flight and
+    # keeps only idle ones in a pool); a cap makes requests wait for a free one, and a wait longer than
+    # the service's connect_timeout is a 504 (500 clients racing for 10 seats got 300 of them).
+    max_connections: int | None = None
+    upstream_keepalive_pool_size: int = 60  # idle connections kept, kong.conf's setting of that name
     trusted_ips: Annotated[list[str], NoDecode] = []
     real_ip_header: str = "X-Real-IP"
     real_ip_recursive: bool = False

@@ -69,7 +69,12 @@ def upstream_app(upstream: Upstream) -> Starlette:
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     return Starlette(
-        routes=[Route("/slow", slow), Route("/stream", stream), Route("/{path:path}", echo, methods=methods)]
+        routes=[
+            Route("/slow", slow),
+            Route("/slow/{rest:path}", slow),
+            Route("/stream", stream),
+            Route("/{path:path}", echo, methods=methods),
+        ]
     )
 
 

@@ -1,5 +1,6 @@
 """Streaming, timeouts and dead upstreams, with a small kong.yml written for the test."""
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -28,6 +29,12 @@ def small_gateway(tmp_path_factory, keys_dir, upstream_url):
                 "name": "stripped",
                 "url": upstream_url + "/base",
                 "routes": [{"name": "strip", "paths": ["/api"], "strip_path": True}],
+            },
+            {
+                "name": "patient",
+                "url": upstream_url + "/slow",
+                "connect_timeout": 1000,
+                "routes": [{"name": "queued", "paths": ["/queued"], "strip_path": True}],
             },
             {
                 "name": "dead",
@@ -76,3 +83,15 @@ def test_keep_alive_pool_serves_many_requests(small_gateway):
     with httpx.Client(base_url=small_gateway) as client:
         for i in range(50):
             assert client.post("/echo", json={"i": i}).status_code == 200
+
+
+async def test_a_rush_wider_than_any_connection_cap_waits_for_the_upstream_never_a_504(small_gateway):
+    """300 requests at once, each held 1.5 s by the upstream, on a service whose connect timeout is
+    1 s: as with Kong (nginx opens an upstream connection per request; only idle ones are pooled),
+    none waits for a free connection, so none times out."""
+    limits = httpx.Limits(max_connections=300)
+    async with httpx.AsyncClient(base_url=small_gateway, limits=limits, timeout=30) as client:
+        answers = await asyncio.gather(
+            *(client.get("/queued", params={"seconds": "1.5"}) for _ in range(300))
+        )
+    assert [a.status_code for a in answers] == [200] * 300
