@@ -6,14 +6,16 @@ A service starts one relay in its app lifespan::
         yield
 
 A pass takes up to ``batch`` due rows of the outbox queue (``handlers.common.outbox_queue``: a small
-collection of documents with work, not a scan of the documents), claims each with a lease, and
-publishes the document's pending events in order to ``cinemesh.events`` as persistent messages
-(routing key = type, message_id = event_id), each confirmed by RabbitMQ before it is marked
-published (a guarded write, ``handlers.common.documents``). A relay that dies between publish and
-mark publishes the event again once its lease ran out: delivery is at-least-once and consumers
-de-duplicate on ``event_id``. While RabbitMQ is down nothing is counted against an event; a failure
-on a live broker is an attempt of that document's row (backoff; ``failed`` after ``max_attempts``,
-logged as an error and counted by ``failed``), and the other documents' events go on.
+collection of documents with work, not a scan of the documents), works on up to ``concurrency`` of
+them at once (their round trips to the store overlap), claims each with a lease, and publishes the
+document's pending events (in the order recorded; no order across documents) to
+``cinemesh.events`` as persistent messages (routing key = type, message_id = event_id), each
+confirmed by RabbitMQ before it is marked published (a guarded write, ``handlers.common.documents``).
+A relay that dies between publish and mark publishes the event again once its lease ran out:
+delivery is at-least-once and consumers de-duplicate on ``event_id``. While RabbitMQ is down nothing
+is counted against an event; a failure on a live broker is an attempt of that document's row
+(backoff; ``failed`` after ``max_attempts``, logged as an error and counted by ``failed``), and the
+other documents' events go on.
 
 Passes run right after a write in this process recorded an event (``outbox_queue.poke``) and
 every ``sweep_seconds`` otherwise; every ``rebuild_seconds`` (and at start) a rebuild queues the
@@ -61,6 +63,7 @@ class OutboxSettings(BaseModel):
     outbox_relay: bool = True  # publish recorded events to RabbitMQ (tests turn it off)
     outbox_sweep_seconds: float = Field(5.0, gt=0)  # the safety poll; writes wake the relay at once
     outbox_batch: int = Field(100, ge=1)
+    outbox_concurrency: int = Field(16, ge=1)  # documents of a pass worked on at once
     outbox_lease_seconds: float = Field(30.0, gt=0)
     outbox_max_attempts: int = Field(20, ge=1)
     outbox_max_backoff_seconds: float = Field(60.0, gt=0)
@@ -72,6 +75,7 @@ class OutboxSettings(BaseModel):
 class OutboxOptions:
     sweep_seconds: float = 5.0
     batch: int = 100
+    concurrency: int = 16
     lease_seconds: float = 30.0
     max_attempts: int = 20
     max_backoff_seconds: float = 60.0
@@ -84,6 +88,7 @@ class OutboxOptions:
         return cls(
             sweep_seconds=settings.outbox_sweep_seconds,
             batch=settings.outbox_batch,
+            concurrency=settings.outbox_concurrency,
             lease_seconds=settings.outbox_lease_seconds,
             max_attempts=settings.outbox_max_attempts,
             max_backoff_seconds=settings.outbox_max_backoff_seconds,
@@ -154,10 +159,24 @@ class OutboxRelay:
         for queue in self._queues.values():
             rows = await outbox_queue.due_rows(queue, self.options.batch)
             self._more |= len(rows) == self.options.batch
-            for row in rows:
-                if await outbox_queue.claim(queue, row, self._owner, self.options.lease_seconds):
-                    sent += await self._work(queue, row)
+            sent += await self._work_rows(queue, rows)
         return sent
+
+    async def _work_rows(self, queue: Any, rows: list[dict[str, Any]]) -> int:
+        """Up to ``concurrency`` rows at once; every row runs to its end (one that meets a broker
+        outage gives its lease back) before the first failure is raised."""
+        gate = asyncio.Semaphore(self.options.concurrency)
+
+        async def take(row: dict[str, Any]) -> int:
+            async with gate:
+                if await outbox_queue.claim(queue, row, self._owner, self.options.lease_seconds):
+                    return await self._work(queue, row)
+                return 0
+
+        outcomes = await asyncio.gather(*(take(row) for row in rows), return_exceptions=True)
+        if failure := next((o for o in outcomes if isinstance(o, BaseException)), None):
+            raise failure
+        return sum(o for o in outcomes if isinstance(o, int))
 
     async def _work(self, queue: Any, row: dict[str, Any]) -> int:
         model = self._models.get(row["collection"])

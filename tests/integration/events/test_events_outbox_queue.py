@@ -180,3 +180,36 @@ async def test_an_unguarded_update_is_refused_before_anything_is_written(orders)
         with pytest.raises(UnguardedWrite, match=r"handlers\.common\.documents"):
             await write()
     assert (await orders.get(order.id)).name == "unguarded"
+
+
+async def test_a_pass_works_on_several_documents_at_once_each_in_its_order(amqp_url, orders, tap):
+    """Publishing is slowed to 0.1 s: the round trips of ``concurrency`` documents overlap, never
+    more, and each document's events still go out in the order it recorded them, each once."""
+    written = [await make_order(orders, f"overlap-{n}", events=2) for n in range(12)]
+    broker = RabbitBroker(amqp_url, logger=None)
+    relay = OutboxRelay(broker, [orders], OutboxOptions(concurrency=4))
+    publish, in_flight, most = relay.publish, 0, 0
+
+    async def slow_publish(event) -> None:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        try:
+            await asyncio.sleep(0.1)
+            await publish(event)
+        finally:
+            in_flight -= 1
+
+    relay.publish = slow_publish  # type: ignore[method-assign]
+    try:
+        assert await relay.run_once() == 24
+    finally:
+        await broker.stop()
+    assert most == 4
+    messages = await drain(tap, 24)
+    messages += await drain(tap, 1, within=1.0)  # nothing more arrives
+    sent = [m.message_id for m in messages]
+    assert sorted(sent) == sorted(event.event_id for order in written for event in order.outbox)
+    for order in written:
+        first, second = (event.event_id for event in order.outbox)
+        assert sent.index(first) < sent.index(second)

@@ -1,0 +1,183 @@
+"""The event pipeline: from a state change to its notification logged (issue 11's goal: >= 1,000
+events/s, p99 lag < 1 s).
+
+A probe aggregate (``pipeline_bench.probes``, a document with the outbox of ``handlers.common.outbox``)
+records one ``payment.failed`` event per write through the product's write path (``record_event``
+then the insert: its outbox queue row and the wake-up of the relay); a relay
+(``handlers.common.outbox_relay``, the services' default options) runs in this process as each service
+runs its own; the bench mesh's notification worker consumes each event and logs its notification (one
+e-mail: the user registered without a phone). Lag = the notification's ``sent_at`` minus the event's
+``occurred_at`` (one machine, one clock).
+
+- baseline: one event at a time, the next written once the previous one was logged: the pipeline's
+  latency without load;
+- the rush twice: with the relay working on one document at a time (as it did before it overlapped
+  documents), then with its default ``concurrency``;
+  ``PIPELINE_BENCH_RATE`` events/s offered for ``PIPELINE_BENCH_SECONDS`` s by writers that do
+  not wait for the pipeline (an open loop, at most 64 writes in flight): events written/s,
+  notifications logged/s from the first write to the last notification, lag p50/p95/p99, and the CPU
+  of each process over the rush.
+"""
+
+import asyncio
+import os
+import time
+import uuid
+from datetime import datetime
+
+import jwt
+from beanie import Document
+from pymongo import AsyncMongoClient
+
+from bench._mesh import MONGO_DBS
+from bench.rush import cpu
+from bench.rush.setup import sign_up
+from generated.events.models import PaymentFailedData
+from handlers.common.mongo import connect_beanie
+from handlers.common.outbox import OutboxMixin
+from handlers.common.outbox_relay import OutboxOptions, running_outbox_relay
+from handlers.common.settings import ServiceSettings
+
+NEEDS_MESH = True
+RATE = float(os.environ.get("PIPELINE_BENCH_RATE", "1000"))
+SECONDS = float(os.environ.get("PIPELINE_BENCH_SECONDS", "10"))
+BASELINE_EVENTS = 20
+IN_FLIGHT = 64
+DATABASE = "pipeline_bench"
+
+
+class Probe(OutboxMixin, Document):
+    """A state change that emits one event, as a payment that failed does."""
+
+    user_id: str
+
+    class Settings:
+        name = "probes"
+
+
+async def state_change(user_id: str) -> tuple[str, datetime]:
+    """One probe written with its ``payment.failed`` event; (event id, occurred_at)."""
+    probe = Probe(user_id=user_id)
+    payload = PaymentFailedData(
+        payment_id=str(uuid.uuid4()),
+        booking_id=str(uuid.uuid4()),
+        user_id=user_id,
+        amount=1000,
+        currency="EUR",
+        reason="card_declined",
+    )
+    event = probe.record_event("payment.failed", payload)
+    await probe.insert()
+    return event.event_id, event.occurred_at
+
+
+class NotificationLog:
+    def __init__(self, client: AsyncMongoClient):
+        self._rows = client[MONGO_DBS["NOTIFICATION"]]["notifications"]
+        self._contacts = client[MONGO_DBS["NOTIFICATION"]]["contacts"]
+
+    async def sent(self, user_id: str) -> dict[str, datetime]:
+        """event id -> sent_at of the user's logged notifications."""
+        rows = self._rows.find({"user_id": user_id}, {"event_id": 1, "sent_at": 1})
+        return {row["event_id"]: row["sent_at"] async for row in rows}
+
+    async def wait_for(self, user_id: str, count: int, deadline: float) -> dict[str, datetime]:
+        sent: dict[str, datetime] = {}
+        while time.monotonic() < deadline:
+            if len(sent := await self.sent(user_id)) >= count:
+                break
+            await asyncio.sleep(0.2)
+        return sent
+
+    async def contact_of(self, user_id: str, deadline: float) -> None:
+        """Waits until the worker stored the user's contact (its ``user.registered`` event)."""
+        while await self._contacts.count_documents({"user_id": user_id}) == 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"user {user_id}: no contact stored; is the notification worker up?")
+            await asyncio.sleep(0.2)
+
+
+async def new_user(log: NotificationLog) -> str:
+    (user,) = await sign_up(1)
+    user_id = jwt.decode(user.token, options={"verify_signature": False})["sub"]
+    await log.contact_of(user_id, time.monotonic() + 30)
+    return user_id
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def lags_ms(written: dict[str, datetime], sent: dict[str, datetime]) -> list[float]:
+    return [
+        1000 * (sent[event_id] - at).total_seconds() for event_id, at in written.items() if event_id in sent
+    ]
+
+
+def describe(lags: list[float], written: int) -> str:
+    if not lags:
+        return f"0 of {written} notified"
+    quantiles = " / ".join(f"{percentile(lags, q):.0f}" for q in (0.5, 0.95, 0.99))
+    return f"{len(lags)} of {written} notified, lag p50/p95/p99 {quantiles} ms"
+
+
+async def baseline(log: NotificationLog) -> None:
+    user_id = await new_user(log)
+    written: dict[str, datetime] = {}
+    for _ in range(BASELINE_EVENTS):
+        event_id, at = await state_change(user_id)
+        written[event_id] = at
+        await log.wait_for(user_id, len(written), time.monotonic() + 30)
+    lags = lags_ms(written, await log.sent(user_id))
+    print(f"baseline, one event at a time : {describe(lags, len(written))}")
+
+
+async def rush(log: NotificationLog, relay: str) -> None:
+    user_id = await new_user(log)
+    written: dict[str, datetime] = {}
+    gate = asyncio.Semaphore(IN_FLIGHT)
+
+    async def write() -> None:
+        async with gate:
+            event_id, at = await state_change(user_id)
+            written[event_id] = at
+
+    roots = cpu.processes()
+    before, started = cpu.snapshot(roots), time.monotonic()
+    writes = []
+    for index in range(int(RATE * SECONDS)):
+        await asyncio.sleep(max(0.0, started + index / RATE - time.monotonic()))
+        writes.append(asyncio.create_task(write()))
+    await asyncio.gather(*writes)
+    wrote_for = time.monotonic() - started
+    sent = await log.wait_for(user_id, len(written), time.monotonic() + 120)
+    took = max(sent.values(), default=max(written.values())) - min(written.values())
+    usage = cpu.usage(before, cpu.snapshot(roots), time.monotonic() - started)
+    print(
+        f"rush, {relay}, {RATE:.0f} events/s offered for {SECONDS:.0f} s: "
+        f"{len(written) / wrote_for:.0f} events/s written, "
+        f"{len(sent) / took.total_seconds():.0f} notifications/s logged (first write to last log)"
+    )
+    print(f"  {describe(lags_ms(written, sent), len(written))}")
+    busiest = sorted(usage.items(), key=lambda item: -item[1])
+    shares = ", ".join(f"{name} {pct:.0f}" for name, pct in busiest if pct >= 1)
+    print(f"  CPU over the rush (% of one core): {shares}")
+
+
+async def main() -> None:
+    settings = ServiceSettings()
+    admin: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
+    async with admin:
+        await admin.drop_database(DATABASE)
+    client = await connect_beanie(settings.mongo_url, DATABASE, [Probe])
+    log = NotificationLog(client)
+    try:
+        async with running_outbox_relay(settings.amqp_url, [Probe], OutboxOptions(concurrency=1)):
+            await baseline(log)
+            await rush(log, "relay on one document at a time (before)")
+        options = OutboxOptions()
+        async with running_outbox_relay(settings.amqp_url, [Probe], options):
+            await rush(log, f"relay on {options.concurrency} documents at once")
+    finally:
+        await client.close()
