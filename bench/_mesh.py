@@ -24,6 +24,7 @@ from mesh.processes import ALL
 
 STATE_DIR = REPO_ROOT / ".run" / "bench"
 POSTGRES = "postgresql+asyncpg://cinemesh:cinemesh@127.0.0.1:5432/cinema_bench"
+FERRETDB_STORE = "postgresql://ferretdb:ferretdb@127.0.0.1:5432/ferretdb"  # FerretDB's own (infra.sh)
 REDIS_DB = 13
 MONGO_DBS = {"USER": "users_bench", "BOOKING": "bookings_bench", "PAYMENT": "payments_bench"}
 MONGO_DBS["NOTIFICATION"] = "notifications_bench"

@@ -5,7 +5,9 @@ Every copy is a document a service wrote (so no shape is restated here) under a 
 values of its unique indexes made unique again. Copied are the documents with nothing left to do:
 no pending outbox event and no booking in flight (``PENDING``, ``CONFIRMING``, ``CANCELLING``), so
 the history adds rows to every collection and indexes, and no work. Work queues (the outbox queue,
-document locks) are not history and are not copied.
+document locks) are not history and are not copied. After the load, ``VACUUM (ANALYZE)`` of FerretDB's
+PostgreSQL database: what autovacuum does minutes after a bulk load, and what an operator runs at
+once, so that the next figures measure the store grown and not its loading.
 """
 
 import itertools
@@ -13,11 +15,12 @@ import math
 import time
 from typing import Any
 
+import asyncpg
 from bson import ObjectId
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
-from bench._mesh import MONGO_DBS
+from bench._mesh import FERRETDB_STORE, MONGO_DBS
 from generated.graphql_client import BookingStatus
 from handlers.common.doc_lock import LOCKS
 from handlers.common.outbox_queue import QUEUE
@@ -78,4 +81,15 @@ async def seed(bookings: int) -> dict[str, int]:
         await client.close()
     total = sum(added.values())
     print(f"history: {total} documents added in {time.perf_counter() - started:.0f} s: {added}", flush=True)
+    print(f"history: VACUUM (ANALYZE) of FerretDB's store in {await vacuum():.0f} s", flush=True)
     return added
+
+
+async def vacuum() -> float:
+    started = time.perf_counter()
+    connection = await asyncpg.connect(FERRETDB_STORE)
+    try:
+        await connection.execute("VACUUM (ANALYZE)")
+    finally:
+        await connection.close()
+    return time.perf_counter() - started
