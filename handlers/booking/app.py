@@ -32,6 +32,7 @@ from handlers.booking.resolvers import build_schema
 from handlers.booking.resolvers.errors import format_error, refusal_reply
 from handlers.booking.settings import BookingSettings
 from handlers.cinema.inventory_client import InventoryClient
+from handlers.common import keepalive
 from handlers.common.auth import TokenVerifier
 from handlers.common.mongo import connect_beanie
 from handlers.common.outbox_relay import OutboxOptions, running_outbox_relay
@@ -45,7 +46,7 @@ async def _real_deps(settings: BookingSettings) -> AsyncIterator[SagaDeps]:
     timeout = httpx.Timeout(settings.http_timeout_seconds)
     grpc_address = (settings.cinema_grpc_host, settings.cinema_grpc_port)
     async with (
-        httpx.AsyncClient(base_url=settings.cinema_url, timeout=timeout) as cinema,
+        httpx.AsyncClient(base_url=settings.cinema_url, timeout=timeout, limits=keepalive.limits()) as cinema,
         PaymentClient(settings.payment_url, timeout=settings.http_timeout_seconds) as payment,
         InventoryClient(
             *grpc_address,

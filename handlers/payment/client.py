@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from generated.openapi.payment import Payment, PaymentList, Refund
+from handlers.common import keepalive
 from handlers.common.correlation import outgoing_headers
 
 
@@ -71,7 +72,9 @@ class PaymentClient:
     def __init__(
         self, base_url: str, timeout: float = 10.0, transport: httpx.AsyncBaseTransport | None = None
     ):
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(
+            base_url=base_url, timeout=timeout, transport=transport, limits=keepalive.limits()
+        )
 
     async def __aenter__(self) -> "PaymentClient":
         return self

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import request_response
 from starlette.types import ASGIApp
 
+from handlers.common import keepalive
 from handlers.common.telemetry.asgi import ROUTE_KEY
 from mesh.gateway.client_ip import RealIp
 from mesh.gateway.declarative import load
@@ -27,11 +28,6 @@ from mesh.gateway.settings import GatewaySettings
 from mesh.gateway.uri import escape, normalize
 
 UNROUTED = "(no route)"
-# An idle pooled connection to an upstream is dropped before the upstream drops it (uvicorn closes
-# one after 5 s, httpx's own default is 5 s too): reusing a connection the upstream is closing fails
-# with ReadError, a 502 for a request that never reached it (seen by tests/faults after clients had
-# waited out a 5 s Retry-After together).
-UPSTREAM_KEEPALIVE_SECONDS = 2.0
 NO_ROUTE = "no Route matched with those values"
 logger = logging.getLogger("mesh.gateway")
 
@@ -161,10 +157,9 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        limits = httpx.Limits(
+        limits = keepalive.limits(  # idle upstream connections dropped before the upstream drops them
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.upstream_keepalive_pool_size,
-            keepalive_expiry=UPSTREAM_KEEPALIVE_SECONDS,
         )
         redis_pool = RedisPool()
         async with httpx.AsyncClient(limits=limits, follow_redirects=False) as client:
