@@ -22,7 +22,7 @@ export CINEMESH_STATE_DIR=$repo/.run/faults
 shift=${CINEMESH_FAULTS_PORT_SHIFT:-0}  # moves every port, so that two checkouts can run side by side
 export CINEMESH_PG_PORT=$((24432 + shift)) CINEMESH_MONGO_PORT=$((24017 + shift))
 export CINEMESH_REDIS_PORT=$((24379 + shift)) CINEMESH_AMQP_PORT=$((24672 + shift))
-export CINEMESH_INFRA_SKIP=""
+export CINEMESH_INFRA_SKIP="" CINEMESH_FERRETDB_PPROF=""  # no profiler: its port is the dev FerretDB's
 # shellcheck source=scripts/infra.sh
 source "$repo/scripts/infra.sh"
 

@@ -16,6 +16,8 @@ pg_port=${CINEMESH_PG_PORT:-5432}
 mongo_port=${CINEMESH_MONGO_PORT:-27017}
 redis_port=${CINEMESH_REDIS_PORT:-6379}
 amqp_port=${CINEMESH_AMQP_PORT:-5672}
+# FerretDB's Go profiler (net/http/pprof, loopback; bench/rush/profile.py reads it); empty: none.
+ferretdb_pprof=${CINEMESH_FERRETDB_PPROF-127.0.0.1:6060}
 
 log() { printf '[infra] %s\n' "$*"; }
 skipped() { [[ "$skip" == *" $1 "* ]]; }
@@ -102,6 +104,7 @@ mongo_up() {
   log "starting FerretDB on 127.0.0.1:$mongo_port"
   nohup "$bin" --listen-addr "127.0.0.1:$mongo_port" \
     --postgresql-url "postgres://ferretdb:ferretdb@127.0.0.1:$pg_port/ferretdb" \
+    ${ferretdb_pprof:+--pprof-addr "$ferretdb_pprof"} \
     >"$state_dir/ferretdb.log" 2>&1 &
   echo $! >"$state_dir/ferretdb.pid"
   wait_for FerretDB 60 port_open "$mongo_port"

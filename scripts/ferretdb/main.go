@@ -9,6 +9,8 @@ import (
 	"flag"
 	"log"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // the Go profiler's handlers, on -pprof-addr only
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,7 +21,15 @@ import (
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	pgURL := flag.String("postgresql-url", "postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb", "PostgreSQL URL")
+	pprofAddr := flag.String("pprof-addr", "", "loopback address serving net/http/pprof (empty: none)")
 	flag.Parse()
+
+	if *pprofAddr != "" {
+		go func() {
+			// A profiler that cannot listen is logged, never fatal: the database serves on.
+			log.Printf("pprof on %s: %v", *pprofAddr, http.ListenAndServe(*pprofAddr, nil))
+		}()
+	}
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
