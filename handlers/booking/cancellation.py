@@ -2,7 +2,9 @@
 
 Both go through CANCELLING first, so a concurrent confirmBooking cannot start charging a booking
 whose seats are being released, and a cancellation interrupted half-way is finished by recovery
-(or by calling cancelBooking again: the refund is idempotent per payment, never made twice).
+(or by calling cancelBooking again: the refund is idempotent per payment, never made twice). A
+cancellation that loses its last write to another request or to the recovery sweep answers from
+where the booking is now: the CANCELLED booking when the other one finished it.
 After the showtime starts nothing is cancelled (TOO_LATE_TO_CANCEL); a PENDING booking, which can
 no longer be confirmed either, expires then.
 """
@@ -10,10 +12,10 @@ no longer be confirmed either, expires then.
 from generated.events.models import BookingCancelledData
 from handlers.booking.confirmation import in_progress
 from handlers.booking.deps import SagaDeps
-from handlers.booking.errors import BookingProblem
+from handlers.booking.errors import BookingProblem, Conflict
 from handlers.booking.expiry import SHOWTIME_STARTED, closed, expire, started
 from handlers.booking.models import Booking, Status
-from handlers.booking.store import transition
+from handlers.booking.store import load, transition
 
 TOO_LATE = "TOO_LATE_TO_CANCEL"
 
@@ -40,6 +42,16 @@ async def finish_cancellation(deps: SagaDeps, booking: Booking) -> Booking:
 
 
 async def cancel_booking(deps: SagaDeps, booking: Booking) -> Booking:
+    try:
+        return await _cancel(deps, booking)
+    except Conflict:
+        current = await load(booking.id)
+        if current is None or current.status == booking.status:
+            raise
+        return await cancel_booking(deps, current)
+
+
+async def _cancel(deps: SagaDeps, booking: Booking) -> Booking:
     if booking.status == Status.CANCELLED:
         return booking
     if booking.status == Status.PENDING:

@@ -3,7 +3,8 @@
 confirmBooking again after CONFIRMED returns the booking; while the first confirmation's charge
 is in flight it answers IN_PROGRESS; after a confirmation cut off mid-charge (its process died,
 or payment did not answer) it looks the payment up and finishes with it. cancelBooking again
-returns the CANCELLED booking, and one cut off after its refund finishes without a second one.
+returns the CANCELLED booking, and one cut off after its refund finishes without a second one, even
+when the recovery sweep finishes that cancellation at the same moment.
 """
 
 import asyncio
@@ -14,9 +15,11 @@ import httpx
 import pytest
 
 from generated.graphql_client.operations import CONFIRM_BOOKING_GQL
+from handlers.booking.cancellation import cancel_booking
 from handlers.booking.confirmation import confirm_booking
 from handlers.booking.creation import create_booking
 from handlers.booking.models import Booking, Status
+from handlers.booking.recovery import recover_booking
 from handlers.payment.models import Payment, Refund
 from tests.integration.booking.conftest import GraphQLClient, crash_into, mint_token, until
 from tests.integration.booking.queries import booking_api
@@ -123,5 +126,26 @@ async def test_cancel_again_never_refunds_twice(gql, saga_deps, make_showtime, u
 
     assert first.error is None and first.booking.status == "CANCELLED"
     assert again == first
+    refunds = await Refund.find({"payment_id": confirmed.payment_id}).to_list()
+    assert [refund.amount for refund in refunds] == [booking.amount]
+
+
+async def test_cancel_again_while_recovery_finishes_it_returns_the_cancelled_booking(
+    booking_url, saga_deps, make_showtime, user_id
+):
+    """Found by the fault suite (PostgreSQL restarted, run 3): a cancellation cut off in CANCELLING,
+    the client's retry and the recovery sweep finishing it at once; the retry, which lost the last
+    write, answered CONFLICT "changed concurrently; retry" for a booking cancelled as asked. The
+    schedule here: both read the booking, the sweep writes first."""
+    booking = await pending(saga_deps, user_id, await make_showtime(), ["B-2"])
+    confirmed = await confirm_booking(saga_deps, booking, "tok_visa_success")
+    await crash_into(booking.id, status="CANCELLING")
+    cut_off = await Booking.get(booking.id)
+
+    swept = await recover_booking(saga_deps, cut_off)
+    retried = await cancel_booking(saga_deps, cut_off)
+
+    assert (retried.status, swept) == (Status.CANCELLED, "CANCELLED")
+    assert retried == await Booking.get(booking.id)
     refunds = await Refund.find({"payment_id": confirmed.payment_id}).to_list()
     assert [refund.amount for refund in refunds] == [booking.amount]
