@@ -7,7 +7,8 @@ compare-and-set. Every update of a document that records events (``OutboxMixin``
 through ``update`` or ``rewrite`` here, never through beanie's ``set``/``save`` or the collection:
 each takes the document's mutex (``handlers.common.doc_lock``), writes, and keeps the outbox queue
 in step with the written document under that same mutex (``handlers.common.outbox_queue.sync``)
-when the write changed its pending events.
+when the write changed its pending events. Such a write that raises may still have landed (its
+answer lost): it asks the relays for a rebuild of their queue.
 
     raw = await update(Booking, booking_id, {"$set": {...}}, condition={"status": "PENDING"})
     raw = await rewrite(Booking, booking_id, lambda current: {"$set": {...}} or None)
@@ -47,8 +48,8 @@ async def update(
     when it does not exist or does not match."""
     collection = model.get_pymongo_collection()
     async with collection_lock(collection, document_id):
-        raw = await collection.find_one_and_update(
-            {"_id": document_id, **(condition or {})}, dict(change), return_document=ReturnDocument.AFTER
+        raw = await _written(
+            collection, {"_id": document_id, **(condition or {})}, change, _changes_pending(change)
         )
         if raw is not None and _changes_pending(change):
             await outbox_queue.sync(collection, raw)
@@ -68,12 +69,23 @@ async def rewrite(
         change = decide(current)
         if change is None:
             return current
-        raw = await collection.find_one_and_update(
-            {"_id": document_id}, dict(change), return_document=ReturnDocument.AFTER
-        )
+        raw = await _written(collection, {"_id": document_id}, change, _changes_pending(change))
         if raw is not None and _changes_pending(change):
             await outbox_queue.sync(collection, raw)
     return raw
+
+
+async def _written(collection: Any, selector: Update, change: Update, pending: bool) -> dict[str, Any] | None:
+    """The update; when it raises and touched the pending events it may still have been written
+    (the answer lost, say PostgreSQL crashing under FerretDB), so the relays rebuild their queue."""
+    try:
+        return await collection.find_one_and_update(
+            dict(selector), dict(change), return_document=ReturnDocument.AFTER
+        )
+    except Exception:
+        if pending:
+            outbox_queue.request_rebuild()
+        raise
 
 
 def _changes_pending(change: Update) -> bool:

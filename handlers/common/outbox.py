@@ -8,7 +8,8 @@ published ones are pruned after a retention); ``outbox_pending`` holds the ids n
 (FerretDB v1 has no positional ``$`` update, hence the separate id list); ``outbox_waiting`` is
 true while any is pending (a top-level flag FerretDB can filter without decoding every document).
 Right after the write, the document gets a row in the outbox queue (``handlers.common.outbox_queue``:
-the insert hook below, or the guarded update) and this process's relay is woken. beanie's
+the insert hook below, or the guarded update) and this process's relay is woken; a write that raised
+(it may have landed, its answer lost) asks the relays for a rebuild of their queue instead. beanie's
 ``save``/``replace``/``set``/``update`` of such a document are refused (``UnguardedWrite``): the
 guarded path is the only way to update it.
 
@@ -116,6 +117,16 @@ class OutboxMixin(BaseModel):
             f"{type(self).__name__} records events: update it with handlers.common.documents.update or"
             " rewrite (the guarded path), not beanie's save/replace/set/update"
         )
+
+    async def insert(self, *args: Any, **kwargs: Any) -> Any:
+        """beanie's insert; one that raises with events pending may still have stored them (its
+        answer lost), and no insert hook queues them: the relays are asked for a rebuild."""
+        try:
+            return await super().insert(*args, **kwargs)  # type: ignore[misc]
+        except Exception:
+            if self.outbox_pending:
+                outbox_queue.request_rebuild()
+            raise
 
     @after_event(Insert)
     async def _queue_recorded_events(self) -> None:

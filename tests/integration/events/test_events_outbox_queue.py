@@ -7,6 +7,8 @@ from collections import Counter
 
 import pytest
 from faststream.rabbit import RabbitBroker
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import AutoReconnect
 
 from handlers.common import documents
 from handlers.common.outbox import UnguardedWrite, recorded_update
@@ -213,3 +215,49 @@ async def test_a_pass_works_on_several_documents_at_once_each_in_its_order(amqp_
     for order in written:
         first, second = (event.event_id for event in order.outbox)
         assert sent.index(first) < sent.index(second)
+
+
+def answer_lost(method: str):
+    """``AsyncCollection.<method>`` that writes, then fails as if the connection dropped before the
+    answer came back (PostgreSQL crashing under FerretDB at that instant): the write stands."""
+    real = getattr(AsyncCollection, method)
+
+    async def written_then_lost(self, *args, **kwargs):
+        await real(self, *args, **kwargs)
+        raise AutoReconnect("connection closed before the answer")
+
+    return written_then_lost
+
+
+async def test_an_insert_whose_answer_was_lost_is_published_without_waiting_for_the_hourly_rebuild(
+    amqp_url, orders, tap, monkeypatch
+):
+    """Found by the fault suite (PostgreSQL crashed, run 3 at f3c2f51): a payment.failed event
+    stayed pending without its queue row after the insert that recorded it raised."""
+    async with running_outbox_relay(amqp_url, [orders], FAST):
+        await make_order(orders, "warm-up")  # the relay's start-up rebuild is over
+        assert len(await drain(tap, 1)) == 1
+        order = orders(name="lost-answer")
+        event = order.record_event("booking.created", created("lost-answer", 0))
+        with monkeypatch.context() as patched:
+            patched.setattr(AsyncCollection, "insert_one", answer_lost("insert_one"))
+            with pytest.raises(AutoReconnect):
+                await order.insert()
+        messages = await drain(tap, 1, within=5.0)
+    assert [m.message_id for m in messages] == [event.event_id]
+
+
+async def test_an_update_whose_answer_was_lost_is_published_without_waiting_for_the_hourly_rebuild(
+    amqp_url, orders, tap, monkeypatch
+):
+    async with running_outbox_relay(amqp_url, [orders], FAST):
+        await make_order(orders, "warm-up")  # the relay's start-up rebuild is over
+        assert len(await drain(tap, 1)) == 1
+        order = await orders(name="lost-update").insert()  # no event: nothing queued
+        event = order.record_event("booking.created", created("lost-update", 1))
+        with monkeypatch.context() as patched:
+            patched.setattr(AsyncCollection, "find_one_and_update", answer_lost("find_one_and_update"))
+            with pytest.raises(AutoReconnect):
+                await documents.update(orders, order.id, recorded_update(event))
+        messages = await drain(tap, 1, within=5.0)
+    assert [m.message_id for m in messages] == [event.event_id]
