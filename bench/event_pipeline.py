@@ -35,6 +35,7 @@ from pymongo import AsyncMongoClient
 
 from bench._mesh import MONGO_DBS
 from bench.rush import cpu
+from bench.rush.report import percentile, spread
 from bench.rush.setup import sign_up
 from generated.events.models import PaymentFailedData
 from handlers.common.mongo import connect_beanie
@@ -123,11 +124,6 @@ async def drained(deadline: float) -> int:
     return waiting
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def lags_ms(written: dict[str, datetime], sent: dict[str, datetime]) -> list[float]:
     return [
         1000 * (sent[event_id] - at).total_seconds() for event_id, at in written.items() if event_id in sent
@@ -137,8 +133,7 @@ def lags_ms(written: dict[str, datetime], sent: dict[str, datetime]) -> list[flo
 def describe(lags: list[float], written: int) -> str:
     if not lags:
         return f"0 of {written} notified"
-    quantiles = " / ".join(f"{percentile(lags, q):.0f}" for q in (0.5, 0.95, 0.99))
-    return f"{len(lags)} of {written} notified, lag p50/p95/p99 {quantiles} ms"
+    return f"{len(lags)} of {written} notified, lag p50/p95/p99 {spread(lags)} ms"
 
 
 async def baseline(log: NotificationLog) -> None:

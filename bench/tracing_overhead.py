@@ -5,13 +5,9 @@ stores emptied before it starts."""
 
 import asyncio
 
-import httpx
-
 from bench._mesh import STATE_DIR, owned_mesh
 from bench.rush import SECONDS, WARM_UP, report
-from bench.rush.loop import Target, addresses, closed_loop, user_client
-from bench.rush.setup import SeatSupply, sign_up
-from mesh.processes import GATEWAY_URL, by_name
+from bench.rush.loop import closed_loop, through_the_gateway
 
 USERS = 50
 MODES = {
@@ -26,15 +22,8 @@ MODES = {
 
 async def one_run() -> tuple[float, list[float], float]:
     """(confirmed bookings/s, whole-booking latencies in ms, CPU of the whole mesh in % of a core)."""
-    users = await sign_up(USERS)
-    clients = [user_client(user, address) for user, address in zip(users, addresses(USERS), strict=True)]
-    gateway = Target("gateway", GATEWAY_URL, f"{GATEWAY_URL}/graphql")
-    try:
-        async with httpx.AsyncClient(base_url=by_name("cinema").url, timeout=60) as cinema:
-            supply = await SeatSupply.open(cinema)
-            samples, used = await closed_loop(clients, gateway, supply, SECONDS, WARM_UP)
-    finally:
-        await asyncio.gather(*(client.aclose() for client in clients))
+    async with through_the_gateway(USERS) as (clients, gateway, supply):
+        samples, used = await closed_loop(clients, gateway, supply, SECONDS, WARM_UP)
     cpu = sum(percent for name, percent in used.items() if name != "load generator")
     return samples.confirmed / SECONDS, samples.latencies.get("whole booking", []), cpu
 

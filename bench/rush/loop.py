@@ -8,15 +8,17 @@ measured window counts; a warm-up comes first.
 """
 
 import asyncio
+import contextlib
 import random
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import httpx
 
 from bench.rush import cpu
-from bench.rush.setup import SeatSupply, User
+from bench.rush.setup import SeatSupply, User, sign_up
 from generated.graphql_client import BookingErrorCode, BookingStatus
 from generated.graphql_client import Client as BookingApi
 from generated.graphql_client.exceptions import (
@@ -26,6 +28,7 @@ from generated.graphql_client.exceptions import (
 )
 from generated.openapi.cinema import SeatMap, State
 from mesh import journey
+from mesh.processes import GATEWAY_URL, by_name
 
 SEATS_TAKEN = "seats taken"
 
@@ -144,3 +147,19 @@ async def closed_loop(
     used = cpu.usage(before, cpu.snapshot(watched), time.perf_counter() - opened)
     await loops
     return samples, used
+
+
+@contextlib.asynccontextmanager
+async def through_the_gateway(
+    count: int,
+) -> AsyncIterator[tuple[list[httpx.AsyncClient], Target, SeatSupply]]:
+    """``count`` signed-up users, each with its client (``user_client``), the gateway as the target,
+    and a fresh hall's seat supply: what a closed loop through the gateway needs, closed afterwards."""
+    users = await sign_up(count)
+    clients = [user_client(user, address) for user, address in zip(users, addresses(count), strict=True)]
+    try:
+        async with httpx.AsyncClient(base_url=by_name("cinema").url, timeout=60) as cinema:
+            gateway = Target("gateway", GATEWAY_URL, f"{GATEWAY_URL}/graphql")
+            yield clients, gateway, await SeatSupply.open(cinema)
+    finally:
+        await asyncio.gather(*(client.aclose() for client in clients))

@@ -28,11 +28,10 @@ from pathlib import Path
 import httpx
 
 from bench._mesh import STATE_DIR, owned_mesh
-from bench.rush.loop import Target, addresses, closed_loop, user_client
+from bench.rush.loop import closed_loop, through_the_gateway
 from bench.rush.report import cpu_table
-from bench.rush.setup import SeatSupply, sign_up
 from mesh import supervisor
-from mesh.processes import GATEWAY_URL, by_name
+from mesh.processes import by_name
 
 USERS = 50
 SECONDS = float(os.environ.get("RUSH_PROFILE_SECONDS", "20"))
@@ -126,19 +125,12 @@ def pprof_tops(profile: Path | str) -> list[str]:
 async def profile() -> tuple[list[str], Path | str]:
     shutil.rmtree(RAW_DIR, ignore_errors=True)
     RAW_DIR.mkdir(parents=True)
-    users = await sign_up(USERS)
-    clients = [user_client(user, address) for user, address in zip(users, addresses(USERS), strict=True)]
-    gateway = Target("gateway", GATEWAY_URL, f"{GATEWAY_URL}/graphql")
-    try:
-        async with httpx.AsyncClient(base_url=by_name("cinema").url, timeout=60) as cinema:
-            supply = await SeatSupply.open(cinema)
-            loop = asyncio.create_task(closed_loop(clients, gateway, supply, SECONDS, WARM_UP))
-            await asyncio.sleep(WARM_UP)
-            ferretdb = asyncio.create_task(ferretdb_profile(SECONDS))
-            raws = await asyncio.gather(*(record(name, SECONDS) for name in PROFILED))
-            samples, used = await loop
-    finally:
-        await asyncio.gather(*(client.aclose() for client in clients))
+    async with through_the_gateway(USERS) as (clients, gateway, supply):
+        loop = asyncio.create_task(closed_loop(clients, gateway, supply, SECONDS, WARM_UP))
+        await asyncio.sleep(WARM_UP)
+        ferretdb = asyncio.create_task(ferretdb_profile(SECONDS))
+        raws = await asyncio.gather(*(record(name, SECONDS) for name in PROFILED))
+        samples, used = await loop
     rate = samples.confirmed / SECONDS
     lines = [
         "# Where a booking's CPU goes (`python -m bench.rush.profile`)",
