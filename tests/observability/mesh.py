@@ -2,8 +2,8 @@
 
 The five services and the local gateway run from this checkout with ``CINEMESH_TRACING=on`` (every
 trace kept, spans written every 200 ms to ``.run/observability/traces/``), pid files and logs under
-``.run/observability/mesh/``, on 38xxx ports (gateway 38000 and its status port 38100, services
-38101-38105, gRPC 38051). Stores of their own, emptied at every start: PostgreSQL
+``.run/observability/mesh/``, on 26xxx ports (gateway 26000 and its status port 26100, services
+26101-26105, gRPC 26051). Stores of their own, emptied at every start: PostgreSQL
 ``cinema_observability``, MongoDB ``<service>_observability``, Redis db 10 and the RabbitMQ virtual
 host ``cinemesh_observability`` (so no other mesh's notification worker takes these events).
 Something this module did not start answering on one of those ports fails the tests; its own
@@ -30,16 +30,16 @@ STATE_DIR = REPO_ROOT / ".run" / "observability"
 TRACE_DIR = STATE_DIR / "traces"
 VHOST = "cinemesh_observability"
 SUFFIX = "observability"
-GRPC_PORT = 38051
-STATUS_PORT = 38100
+GRPC_PORT = 26051
+STATUS_PORT = 26100
 SERVICES = (
-    ProcessSpec("user", "handlers.user", 38101),
-    ProcessSpec("cinema", "handlers.cinema", 38102),
-    ProcessSpec("payment", "handlers.payment", 38104),
-    ProcessSpec("booking", "handlers.booking", 38103),
-    ProcessSpec("notification", "handlers.notification", 38105),
+    ProcessSpec("user", "handlers.user", 26101),
+    ProcessSpec("cinema", "handlers.cinema", 26102),
+    ProcessSpec("payment", "handlers.payment", 26104),
+    ProcessSpec("booking", "handlers.booking", 26103),
+    ProcessSpec("notification", "handlers.notification", 26105),
 )
-GATEWAY = ProcessSpec("gateway", "mesh.gateway", 38000)
+GATEWAY = ProcessSpec("gateway", "mesh.gateway", 26000)
 ALL = (*SERVICES, GATEWAY)
 POSTGRES = "postgresql://cinemesh:cinemesh@127.0.0.1:5432"
 MONGO_DBS = {name: f"{name}s_{SUFFIX}" for name in ("user", "booking", "payment", "notification")}

@@ -15,23 +15,38 @@ from mesh import prometheus
 from tests.observability.conftest import book
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-PORT = 38090
+PORT = 26090
 
 
 @pytest.fixture(scope="module")
 def prometheus_url(mesh, tmp_path_factory) -> Iterator[str]:
+    """Prometheus on the mesh's generated configuration, ready (``/-/ready``) before any test asks it;
+    its own log goes into every failure, so a Prometheus that would not start or died says why."""
     if shutil.which("prometheus") is None:
         pytest.skip("Debian's prometheus is not installed (scripts/prometheus.sh)")
     config = prometheus.scrape_config(
         lambda _spec: "127.0.0.1", mesh.status_url.split("//")[1], mesh.services
     )
-    command = prometheus.command(tmp_path_factory.mktemp("prometheus"), config, PORT)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    directory = tmp_path_factory.mktemp("prometheus")
+    command = prometheus.command(directory, config, PORT)
+    log_path = directory / "prometheus.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{PORT}"
     try:
-        yield f"http://127.0.0.1:{PORT}"
+        if not eventually(
+            lambda: process.poll() is None and httpx.get(f"{url}/-/ready", timeout=2).is_success
+        ):
+            pytest.fail(f"prometheus is not ready (exit code {process.poll()}):\n{_tail(log_path)}")
+        yield url
+        assert process.poll() is None, f"prometheus exited ({process.returncode}):\n{_tail(log_path)}"
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _tail(path, lines: int = 40) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def query(url: str, expression: str) -> list[dict]:
@@ -55,11 +70,13 @@ async def test_every_target_is_up_and_a_booking_shows_in_the_counters(mesh, prom
     await book(mesh.gateway_url)
     expected = {spec.name for spec in mesh.services} | {"gateway"}
 
-    def all_up() -> set[str] | None:
-        up = {r["metric"]["job"] for r in query(prometheus_url, "up == 1")}
-        return up if up == expected else None
+    last_seen: dict[str, set[str]] = {}
 
-    assert eventually(all_up) == expected
+    def all_up() -> set[str] | None:
+        last_seen["up"] = {r["metric"]["job"] for r in query(prometheus_url, "up == 1")}
+        return last_seen["up"] if last_seen["up"] == expected else None
+
+    assert eventually(all_up) == expected, f"targets up: {last_seen.get('up')}"
     confirmed = eventually(lambda: query(prometheus_url, 'cinemesh_bookings_total{status="CONFIRMED"} >= 1'))
     assert confirmed and confirmed[0]["metric"]["job"] == "booking"
     sold = eventually(lambda: query(prometheus_url, "cinemesh_seats_sold_total >= 2"))
