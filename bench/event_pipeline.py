@@ -191,7 +191,7 @@ async def main() -> None:
     admin: AsyncMongoClient = AsyncMongoClient(settings.mongo_url)
     async with admin:
         await admin.drop_database(DATABASE)
-    client = await connect_beanie(settings.mongo_url, DATABASE, [Probe])
+    client = await connect_beanie(settings, DATABASE, [Probe])
     log = NotificationLog(client)
     try:
         async with running_outbox_relay(settings.amqp_url, [Probe], OutboxOptions(concurrency=1)):

@@ -160,7 +160,7 @@ def busy(pass_ms: float, interval: float) -> float:
 
 
 async def measure(database: str, count: int) -> None:
-    client = await connect_beanie(ServiceSettings().mongo_url, database, [BenchBooking])
+    client = await connect_beanie(ServiceSettings(), database, [BenchBooking])
     await seed(count)
     collection = BenchBooking.get_pymongo_collection()
     print(f"- {await collection.count_documents({})} stored bookings ({database})")

@@ -61,7 +61,7 @@ postgres_start() {
   fi
   log "starting PostgreSQL (faults) on 127.0.0.1:$pg_port"
   as_postgres "$pg_bin/pg_ctl" -D "$pg_dir" -l "$pg_dir/server.log" -w -t 60 -o \
-    "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=/var/run/postgresql -c max_connections=300" \
+    "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=/var/run/postgresql -c max_connections=$pg_max_connections" \
     start >/dev/null
   wait_for PostgreSQL 60 port_open "$pg_port"
   ensure_role_db cinemesh cinema

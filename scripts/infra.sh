@@ -18,6 +18,10 @@ redis_port=${CINEMESH_REDIS_PORT:-6379}
 amqp_port=${CINEMESH_AMQP_PORT:-5672}
 # FerretDB's Go profiler (net/http/pprof, loopback; bench/rush/profile.py reads it); empty: none.
 ferretdb_pprof=${CINEMESH_FERRETDB_PPROF-127.0.0.1:6060}
+# FerretDB's PostgreSQL pool: above what every service runs at once (CINEMESH_MONGO_POOL_SIZE each),
+# since FerretDB v1 holds one connection for an update's query while it takes another to write.
+ferretdb_pool=${CINEMESH_FERRETDB_POOL:-100}
+pg_max_connections=300
 
 log() { printf '[infra] %s\n' "$*"; }
 skipped() { [[ "$skip" == *" $1 "* ]]; }
@@ -65,6 +69,12 @@ postgres_up() {
     as_root pg_ctlcluster "$pg_version" main start
     wait_for PostgreSQL 60 port_open "$pg_port"
   fi
+  if [ "$(psql_admin -c 'SHOW max_connections')" -lt "$pg_max_connections" ]; then
+    log "PostgreSQL: max_connections $pg_max_connections (FerretDB's pool and cinema's; restarting it once)"
+    psql_admin -c "ALTER SYSTEM SET max_connections = $pg_max_connections"
+    as_root pg_ctlcluster "$pg_version" main restart
+    wait_for PostgreSQL 60 psql_admin -c 'SELECT 1'
+  fi
   ensure_role_db cinemesh cinema
   ensure_role_db ferretdb ferretdb
   psql_admin -d ferretdb -f - <"$repo/scripts/ferretdb/gin_companions.sql" >/dev/null
@@ -103,7 +113,7 @@ mongo_up() {
   local bin; bin=$(ferretdb_binary)
   log "starting FerretDB on 127.0.0.1:$mongo_port"
   nohup "$bin" --listen-addr "127.0.0.1:$mongo_port" \
-    --postgresql-url "postgres://ferretdb:ferretdb@127.0.0.1:$pg_port/ferretdb" \
+    --postgresql-url "postgres://ferretdb:ferretdb@127.0.0.1:$pg_port/ferretdb?pool_max_conns=$ferretdb_pool" \
     ${ferretdb_pprof:+--pprof-addr "$ferretdb_pprof"} \
     >"$state_dir/ferretdb.log" 2>&1 &
   echo $! >"$state_dir/ferretdb.pid"

@@ -98,7 +98,7 @@ def create_app(settings: BookingSettings | None = None, deps: SagaDeps | None = 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await connect_beanie(settings.mongo_url, settings.mongo_db, [Booking])
+        await connect_beanie(settings, settings.mongo_db, [Booking])
         async with contextlib.AsyncExitStack() as stack:
             app.state.deps = deps or await stack.enter_async_context(_real_deps(settings))
             stale = timedelta(seconds=settings.recovery_grace_seconds)

@@ -15,6 +15,7 @@ from pymongo.errors import PyMongoError, WriteError
 from handlers.common.doc_lock import LockTimeout
 from handlers.common.observability import readiness
 from handlers.common.problems import ServiceUnavailable
+from handlers.common.settings import ServiceSettings
 
 
 def declared_indexes(model: type[Document]) -> list[IndexModel]:
@@ -36,9 +37,18 @@ async def ensure_indexes(model: type[Document]) -> None:
             await collection.create_indexes([index])
 
 
-async def connect_beanie(mongo_url: str, database: str, models: list[type[Document]]) -> AsyncMongoClient:
+def mongo_client(settings: ServiceSettings) -> AsyncMongoClient:
+    """A service's client: at most ``settings.mongo_pool_size`` operations at once."""
+    return AsyncMongoClient(
+        settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000, maxPoolSize=settings.mongo_pool_size
+    )
+
+
+async def connect_beanie(
+    settings: ServiceSettings, database: str, models: list[type[Document]]
+) -> AsyncMongoClient:
     """Connect, register ``models`` with beanie, create their missing indexes and return the client."""
-    client: AsyncMongoClient = AsyncMongoClient(mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
+    client = mongo_client(settings)
     await init_beanie(database=client[database], document_models=models, skip_indexes=True)
     for model in models:
         await ensure_indexes(model)

@@ -27,6 +27,11 @@ class ServiceSettings(BaseSettings):
         validation_alias="CINEMESH_POSTGRES_URL",
     )
     mongo_url: str = Field("mongodb://127.0.0.1:27017/", validation_alias="CINEMESH_MONGO_URL")
+    # MongoDB operations one process runs at once (pymongo's maxPoolSize; more wait for a connection).
+    # FerretDB v1 holds a PostgreSQL connection for an update's query while it takes a second one to
+    # write, so its pool (scripts/infra.sh) must exceed what every service can run at once, or the
+    # updates deadlock holding it all (tests/integration/infra/test_ferretdb_pool.py).
+    mongo_pool_size: int = Field(16, ge=1, le=100, validation_alias="CINEMESH_MONGO_POOL_SIZE")
     redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias="CINEMESH_REDIS_URL")
     amqp_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", validation_alias="CINEMESH_AMQP_URL")
     jwt_issuer: str = Field("cinemesh-user-service", validation_alias="CINEMESH_JWT_ISSUER")

@@ -45,7 +45,7 @@ def event_specification(settings: NotificationSettings, worker: RabbitBroker) ->
 
 async def build_worker(settings: NotificationSettings, redis: Redis) -> Worker:
     """Connect MongoDB and wire the domain service; the caller owns ``redis``."""
-    await connect_beanie(settings.mongo_url, settings.mongo_db, DOCUMENTS)
+    await connect_beanie(settings, settings.mongo_db, DOCUMENTS)
     dedupe = EventDedupe(
         redis, settings.dedupe_prefix, settings.dedupe_ttl_seconds, settings.claim_ttl_seconds
     )

@@ -16,7 +16,7 @@ from handlers.payment.settings import PaymentSettings
 
 async def connect(settings: PaymentSettings) -> AsyncMongoClient:
     """beanie over the service's documents and the simulated processor's records (same database)."""
-    return await connect_beanie(settings.mongo_url, settings.mongo_db, [*DOCUMENT_MODELS, ProcessorRecord])
+    return await connect_beanie(settings, settings.mongo_db, [*DOCUMENT_MODELS, ProcessorRecord])
 
 
 def create_app(settings: PaymentSettings | None = None) -> AsyncApp:

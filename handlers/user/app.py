@@ -15,7 +15,7 @@ from handlers.user.settings import UserSettings
 
 async def connect(settings: UserSettings) -> AsyncMongoClient:
     """Connect beanie to the user database (also what seeders and the admin CLI call)."""
-    return await connect_beanie(settings.mongo_url, settings.mongo_db, DOCUMENT_MODELS)
+    return await connect_beanie(settings, settings.mongo_db, DOCUMENT_MODELS)
 
 
 def create_app(settings: UserSettings | None = None) -> AsyncApp:

@@ -35,7 +35,7 @@ def amqp_url() -> str:
 
 @pytest.fixture(scope="session")
 async def mongo():
-    client = await connect_beanie(ServiceSettings().mongo_url, "events_test", [Order])
+    client = await connect_beanie(ServiceSettings(), "events_test", [Order])
     yield client
     await client.drop_database("events_test")
 

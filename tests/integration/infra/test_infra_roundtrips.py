@@ -40,7 +40,7 @@ class ProbeTicket(Document):
 
 
 async def test_mongo_wire_round_trip_with_unique_index_and_beanie():
-    client = await connect_beanie(settings.mongo_url, "infra_test", [ProbeTicket])
+    client = await connect_beanie(settings, "infra_test", [ProbeTicket])
     try:
         await ProbeTicket.delete_all()
         await ProbeTicket(code="T-1", seats=["A-1", "A-2"]).insert()
@@ -102,9 +102,9 @@ class ProbeSeatHold(Document):
 
 async def test_reconnecting_keeps_several_indexes_without_recreating_them():
     for _ in range(3):
-        client = await connect_beanie(settings.mongo_url, "infra_test", [ProbeSeatHold])
+        client = await connect_beanie(settings, "infra_test", [ProbeSeatHold])
         await client.close()
-    client = await connect_beanie(settings.mongo_url, "infra_test", [ProbeSeatHold])
+    client = await connect_beanie(settings, "infra_test", [ProbeSeatHold])
     try:
         names = set(await ProbeSeatHold.get_pymongo_collection().index_information())
         assert {"hold_id_1", "showtime_id_1", "showtime_id_1_seat_1"} <= names
