@@ -59,6 +59,8 @@ if ((${#protos[@]})); then
   while IFS= read -r file; do
     { header "contracts/proto/"; cat "$file"; } >"$file.tmp" && mv "$file.tmp" "$file"
   done < <(find "$work/proto" -name '*.py' | sort)
+  (cd "$repo" && "$venv_bin/python" -m scripts.proto_item_counts contracts/proto "contracts/proto/") \
+    >"$work/proto/item_counts.py"
   "$venv_bin/ruff" format --quiet --no-respect-gitignore --isolated "$work/proto"
 fi
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from generated.proto.item_counts import HOLD_SEATS_REQUEST_SEAT_IDS as SEAT_COUNT
 from handlers.cinema.errors import BadRequest, NotFound
 from handlers.cinema.layout import SEAT_ID_PATTERN
 
-MAX_SEATS_PER_HOLD = 10
 MAX_DB_ID = 2**31 - 1
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -61,8 +61,8 @@ def reference(name: str, value: str | None) -> str:
 
 
 def seat_ids(values: Sequence[str]) -> list[str]:
-    if not 1 <= len(values) <= MAX_SEATS_PER_HOLD:
-        raise BadRequest(f"Hold between 1 and {MAX_SEATS_PER_HOLD} seats.")
+    if not SEAT_COUNT.min <= len(values) <= SEAT_COUNT.max:
+        raise BadRequest(f"Hold between {SEAT_COUNT.min} and {SEAT_COUNT.max} seats.")
     malformed = [value for value in values if not SEAT_ID_PATTERN.match(value)]
     if malformed:
         raise BadRequest(

@@ -1,8 +1,6 @@
 """Protobuf contracts: a page per .proto file from its descriptors with source info (protoc
 ``--include_source_info``), so every service, RPC, message, field and enum shows its comments."""
 
-import tempfile
-from importlib import resources
 from pathlib import Path
 
 from google.protobuf.descriptor_pb2 import (
@@ -10,34 +8,17 @@ from google.protobuf.descriptor_pb2 import (
     EnumDescriptorProto,
     FieldDescriptorProto,
     FileDescriptorProto,
-    FileDescriptorSet,
     SourceCodeInfo,
 )
-from grpc_tools import protoc
 
 from mesh.docs.builder.catalog import BuildError, Entry, Site, first_paragraph
 from mesh.docs.builder.html import description, links, page, text
+from mesh.proto_descriptors import FieldBounds, UnreadableProto, descriptors, proto_files
 
 # FileDescriptorProto / DescriptorProto / ... field numbers, as SourceCodeInfo paths use them
 PACKAGE, MESSAGE, ENUM, SERVICE, SYNTAX = 2, 4, 5, 6, 12
 MSG_FIELD, MSG_NESTED, MSG_ENUM = 2, 3, 4
 ENUM_VALUE, METHOD = 2, 2
-
-
-def descriptors(proto_root: Path, files: list[str]) -> FileDescriptorSet:
-    include = resources.files("grpc_tools") / "_proto"
-    with tempfile.TemporaryDirectory() as work:
-        out = Path(work) / "descriptors.pb"
-        args = [
-            "protoc",
-            f"-I{proto_root}",
-            f"-I{include}",
-            "--include_source_info",
-            f"--descriptor_set_out={out}",
-        ]
-        if protoc.main([*args, *files]) != 0:
-            raise BuildError(f"protoc could not read {', '.join(files)}")
-        return FileDescriptorSet.FromString(out.read_bytes())
 
 
 class Comments:
@@ -71,8 +52,9 @@ def doc(comment: str) -> str:
 
 
 class Renderer:
-    def __init__(self, file: FileDescriptorProto):
+    def __init__(self, file: FileDescriptorProto, bounds: FieldBounds):
         self.file = file
+        self.bounds = bounds
         self.comments = Comments(file.source_code_info)
         self.prefix = f".{file.package}." if file.package else "."
         self.maps: dict[str, tuple[FieldDescriptorProto, FieldDescriptorProto]] = {}
@@ -124,7 +106,8 @@ class Renderer:
                 oneof = f' <span class="kind">oneof {text(message.oneof_decl[field.oneof_index].name)}</span>'
             rows.append(
                 f"<tr><td><code>{text(field.name)}</code>{oneof}</td><td><code>{self.field_type(field)}</code></td>"
-                f"<td>{field.number}</td><td>{doc(self.comments.leading(*path, MSG_FIELD, index))}</td></tr>"
+                f"<td>{field.number}</td><td>{doc(self.comments.leading(*path, MSG_FIELD, index))}"
+                f"{self.item_count(field)}</td></tr>"
             )
         table = (
             f"<table><tr><th>field</th><th>type</th><th>number</th><th>meaning</th></tr>{''.join(rows)}</table>"
@@ -142,6 +125,10 @@ class Renderer:
             f'<section class="type" id="{text(name)}"><h3><span class="kind">message</span> {text(name)}</h3>'
             f"{doc(self.comments.leading(*path))}{table}</section>{nested}"
         )
+
+    def item_count(self, field: FieldDescriptorProto) -> str:
+        bounds = self.bounds.item_count(field)
+        return f'<p class="bounds">{bounds[0]} to {bounds[1]} items</p>' if bounds else ""
 
     def service(self, index: int) -> str:
         service = self.file.service[index]
@@ -186,13 +173,19 @@ class Renderer:
 
 def build(contracts: Path, site: Site) -> None:
     proto_root = contracts / "proto"
-    files = sorted(str(path.relative_to(proto_root)) for path in proto_root.rglob("*.proto"))
+    files = proto_files(proto_root)
     if not files:
         return
-    for file in descriptors(proto_root, files).file:
+    try:
+        found = descriptors(proto_root, files)
+    except UnreadableProto as exc:
+        raise BuildError(str(exc)) from exc
+    bounds = FieldBounds(found)
+    for file in (file for file in found.file if file.name in files):
         raw_url = f"/docs/contracts/proto/{file.name}"
         html_url = site.add(
-            f"proto/{file.name.removesuffix('.proto')}.html", page(file.name, Renderer(file).render(raw_url))
+            f"proto/{file.name.removesuffix('.proto')}.html",
+            page(file.name, Renderer(file, bounds).render(raw_url)),
         )
         services = [service.name for service in file.service]
         rpcs = sum(len(service.method) for service in file.service)

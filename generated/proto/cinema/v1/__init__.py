@@ -261,7 +261,7 @@ class HoldSeatsRequest(betterproto2.Message):
         2, betterproto2.TYPE_STRING, repeated=True
     )
     """
-    1 to 10 distinct seat ids.
+    Distinct seat ids.
     """
 
     hold_id: "str" = betterproto2.field(3, betterproto2.TYPE_STRING)
