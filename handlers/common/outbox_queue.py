@@ -38,8 +38,29 @@ from handlers.common.doc_lock import collection_lock
 
 QUEUE = "outbox_queue"
 Kind = Literal["publish", "prune"]
-_wakers: set[asyncio.Event] = set()  # the relays of this process (``subscribe``), woken by ``poke``
-_rebuilds: set[asyncio.Event] = set()  # theirs too (``subscribe_rebuilds``), set by ``request_rebuild``
+
+
+class Signal:
+    """One call (``fire``) that sets the event each relay of this process subscribed."""
+
+    def __init__(self) -> None:
+        self._events: set[asyncio.Event] = set()
+
+    def subscribe(self) -> asyncio.Event:
+        event = asyncio.Event()
+        self._events.add(event)
+        return event
+
+    def unsubscribe(self, event: asyncio.Event) -> None:
+        self._events.discard(event)
+
+    def fire(self) -> None:
+        for event in self._events:
+            event.set()
+
+
+WAKE_UP = Signal()  # a write recorded an event: pass now (``poke``)
+REBUILD = Signal()  # a write raised, its events may be stored without a row (``request_rebuild``)
 
 
 def queue_of(collection: AsyncCollection) -> AsyncCollection:
@@ -50,34 +71,12 @@ def row_id(kind: Kind, collection: AsyncCollection, document_id: Any) -> str:
     return f"{kind}:{collection.name}:{document_id}"
 
 
-def subscribe() -> asyncio.Event:
-    wake = asyncio.Event()
-    _wakers.add(wake)
-    return wake
-
-
-def unsubscribe(wake: asyncio.Event) -> None:
-    _wakers.discard(wake)
-
-
 def poke() -> None:
-    for wake in _wakers:
-        wake.set()
-
-
-def subscribe_rebuilds() -> asyncio.Event:
-    wanted = asyncio.Event()
-    _rebuilds.add(wanted)
-    return wanted
-
-
-def unsubscribe_rebuilds(wanted: asyncio.Event) -> None:
-    _rebuilds.discard(wanted)
+    WAKE_UP.fire()
 
 
 def request_rebuild() -> None:
-    for wanted in _rebuilds:
-        wanted.set()
+    REBUILD.fire()
     poke()
 
 

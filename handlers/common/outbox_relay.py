@@ -307,8 +307,8 @@ class OutboxRelay:
 
     async def run_forever(self) -> None:
         loop = asyncio.get_running_loop()
-        wake = outbox_queue.subscribe()
-        rebuild_wanted = outbox_queue.subscribe_rebuilds()
+        wake = outbox_queue.WAKE_UP.subscribe()
+        rebuild_wanted = outbox_queue.REBUILD.subscribe()
         backoff, next_rebuild = 0.2, loop.time()
         try:
             while True:
@@ -333,8 +333,8 @@ class OutboxRelay:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wake.wait(), self.options.sweep_seconds)
         finally:
-            outbox_queue.unsubscribe(wake)
-            outbox_queue.unsubscribe_rebuilds(rebuild_wanted)
+            outbox_queue.WAKE_UP.unsubscribe(wake)
+            outbox_queue.REBUILD.unsubscribe(rebuild_wanted)
 
 
 @contextlib.asynccontextmanager

@@ -22,10 +22,10 @@ class Collection:
 
 
 async def test_a_row_that_cannot_be_written_asks_for_a_rebuild():
-    wanted = outbox_queue.subscribe_rebuilds()
+    wanted = outbox_queue.REBUILD.subscribe()
     try:
         with pytest.raises(AutoReconnect):
             await outbox_queue.announce(Collection(), "re_1")  # type: ignore[arg-type]
         assert wanted.is_set()
     finally:
-        outbox_queue.unsubscribe_rebuilds(wanted)
+        outbox_queue.REBUILD.unsubscribe(wanted)
