@@ -80,8 +80,8 @@ async def state_change(user_id: str) -> tuple[str, datetime]:
 
 class NotificationLog:
     def __init__(self, client: AsyncMongoClient):
-        self._rows = client[MONGO_DBS["NOTIFICATION"]]["notifications"]
-        self._contacts = client[MONGO_DBS["NOTIFICATION"]]["contacts"]
+        self._rows = client[MONGO_DBS["notification"]]["notifications"]
+        self._contacts = client[MONGO_DBS["notification"]]["contacts"]
 
     async def sent(self, user_id: str) -> dict[str, datetime]:
         """event id -> sent_at of the user's logged notifications."""

@@ -26,7 +26,7 @@ from handlers.common.doc_lock import LOCKS
 from handlers.common.outbox_queue import QUEUE
 from handlers.common.settings import ServiceSettings
 
-HISTORY_OF = ("BOOKING", "PAYMENT", "NOTIFICATION")
+HISTORY_OF = ("booking", "payment", "notification")
 IN_FLIGHT = [BookingStatus.PENDING.value, BookingStatus.CONFIRMING.value, BookingStatus.CANCELLING.value]
 FINISHED = {"outbox_pending.0": {"$exists": False}, "status": {"$nin": IN_FLIGHT}}
 BATCH = 1000

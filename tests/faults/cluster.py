@@ -2,10 +2,10 @@
 
 Infrastructure comes from ``scripts/faults_infra.sh`` (PostgreSQL, FerretDB, Redis and a RabbitMQ
 node on 24xxx ports, state under ``.run/faults/``); the mesh is the five services and the local
-gateway, started by ``mesh.supervisor`` with pid files and logs under ``.run/faults/mesh/`` on
-ports of their own (gateway 18000 and its metrics 18100, services 18101-18105, gRPC 18051; all
-moved by ``CINEMESH_FAULTS_PORT_SHIFT``, as the script's), every address given through the
-services' settings (``USER_PORT``, ``BOOKING_CINEMA_URL``, ``GATEWAY_UPSTREAMS`` ...). Nothing
+gateway (``mesh.own_mesh``), with pid files and logs under ``.run/faults/mesh/`` on ports of their
+own (gateway 18000 and its metrics 18100, services 18101-18105, gRPC 18051; all moved by
+``CINEMESH_FAULTS_PORT_SHIFT``, as the script's), every address given through the services'
+settings (``USER_PORT``, ``BOOKING_CINEMA_URL``, ``GATEWAY_UPSTREAMS`` ...). Nothing
 here signals a process this suite did not start: services by their own pid files (module and
 working directory checked, as ``make down`` does), infrastructure by the script's pid files,
 data directory and node name; one session per checkout at a time (``one_session``).
@@ -17,21 +17,18 @@ died after 20 s (60 s). Everything else is the services' default.
 """
 
 import fcntl
-import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handlers.common.keys import ensure_dev_keys
-from handlers.common.settings import DEV_KEYS_DIR, REPO_ROOT
+from handlers.common.settings import REPO_ROOT
 from mesh import supervisor
+from mesh.own_mesh import OwnMesh, Stores, answering
 from mesh.processes import ProcessSpec
 
 FAULTS_DIR = REPO_ROOT / ".run" / "faults"
@@ -41,17 +38,8 @@ HOLD_TTL_SECONDS = 20
 RECOVERY_GRACE_SECONDS = 10
 PAYMENT_LEASE_SECONDS = 20
 SHIFT = int(os.environ.get("CINEMESH_FAULTS_PORT_SHIFT", "0"))  # every port (scripts/faults_infra.sh too)
-GRPC_PORT = 18051 + SHIFT
-GATEWAY_STATUS_PORT = 18100 + SHIFT  # the gateway's metrics
-SERVICES = (
-    ProcessSpec("user", "handlers.user", 18101 + SHIFT),
-    ProcessSpec("cinema", "handlers.cinema", 18102 + SHIFT),
-    ProcessSpec("payment", "handlers.payment", 18104 + SHIFT),
-    ProcessSpec("booking", "handlers.booking", 18103 + SHIFT),
-    ProcessSpec("notification", "handlers.notification", 18105 + SHIFT),
-)
-GATEWAY = ProcessSpec("gateway", "mesh.gateway", 18000 + SHIFT)
-MESH = (*SERVICES, GATEWAY)
+FAULTS = OwnMesh("fault suite", 18000 + SHIFT, FAULTS_DIR)
+MESH = FAULTS.processes
 
 
 def infra(*args: str, timeout: float = 240) -> str:
@@ -69,16 +57,6 @@ def infra_ports() -> dict[str, int]:
     return {name: int(port) for name, _, port in (line.partition("=") for line in lines)}
 
 
-def answering(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def by_name(name: str) -> ProcessSpec:
-    return next(spec for spec in MESH if spec.name == name)
-
-
 @dataclass
 class Cluster:
     """Addresses of the suite's infrastructure and mesh, and the processes' environment."""
@@ -88,7 +66,7 @@ class Cluster:
 
     @property
     def gateway_url(self) -> str:
-        return GATEWAY.url
+        return FAULTS.gateway.url
 
     @property
     def postgres_dsn(self) -> str:
@@ -104,41 +82,22 @@ class Cluster:
 
     @property
     def notification_dir(self) -> Path:
-        return FAULTS_DIR / "notifications"
+        return FAULTS.notification_dir
 
     def env(self) -> dict[str, str]:
-        upstreams = {
-            "user-service": by_name("user").url,
-            "cinema-service": by_name("cinema").url,
-            "booking-service": by_name("booking").url,
-            "payment-service": by_name("payment").url,
-        }
-        return {
-            "CINEMESH_STATE_DIR": str(FAULTS_DIR),
-            "CINEMESH_POSTGRES_URL": self.postgres_dsn.replace("postgresql://", "postgresql+asyncpg://"),
-            "CINEMESH_MONGO_URL": self.mongo_url,
-            "CINEMESH_REDIS_URL": f"redis://127.0.0.1:{self.ports['redis']}/0",
-            "CINEMESH_AMQP_URL": self.amqp_url,
-            "CINEMESH_JWT_KEYS_DIR": str(DEV_KEYS_DIR),
-            "USER_PORT": str(by_name("user").port),
-            "CINEMA_HTTP_PORT": str(by_name("cinema").port),
-            "CINEMA_GRPC_PORT": str(GRPC_PORT),
+        stores = Stores(
+            postgres_url=self.postgres_dsn.replace("postgresql://", "postgresql+asyncpg://"),
+            mongo_url=self.mongo_url,
+            redis_url=f"redis://127.0.0.1:{self.ports['redis']}/0",
+            gateway_redis_url=f"redis://127.0.0.1:{self.ports['redis']}/1",
+            amqp_url=self.amqp_url,
+        )
+        return FAULTS.environment(stores) | {
             "CINEMA_SWEEP_INTERVAL_SECONDS": "2",
-            "PAYMENT_PORT": str(by_name("payment").port),
             "PAYMENT_IDEMPOTENCY_LEASE_SECONDS": str(PAYMENT_LEASE_SECONDS),
-            "BOOKING_PORT": str(by_name("booking").port),
-            "BOOKING_CINEMA_URL": by_name("cinema").url,
-            "BOOKING_CINEMA_GRPC_PORT": str(GRPC_PORT),
-            "BOOKING_PAYMENT_URL": by_name("payment").url,
             "BOOKING_HOLD_TTL_SECONDS": str(HOLD_TTL_SECONDS),
             "BOOKING_SWEEP_INTERVAL_SECONDS": "2",
             "BOOKING_RECOVERY_GRACE_SECONDS": str(RECOVERY_GRACE_SECONDS),
-            "NOTIFICATION_PORT": str(by_name("notification").port),
-            "NOTIFICATION_OUTBOX_DIR": str(self.notification_dir),
-            "GATEWAY_PORT": str(GATEWAY.port),
-            "GATEWAY_STATUS_PORT": str(GATEWAY_STATUS_PORT),
-            "GATEWAY_UPSTREAMS": json.dumps(upstreams),
-            "GATEWAY_REDIS_URL": f"redis://127.0.0.1:{self.ports['redis']}/1",
         }
 
     def start(self, spec: ProcessSpec) -> None:
@@ -146,7 +105,7 @@ class Cluster:
 
     def kill(self, name: str) -> int:
         """``kill -9`` the process group of the suite's ``name`` process; its pid."""
-        spec = by_name(name)
+        spec = FAULTS.by_name(name)
         pid = supervisor.running_pid(spec)
         if pid is None or not supervisor.started_here(spec):
             raise RuntimeError(f"{name} is not a process this suite started")
@@ -158,7 +117,7 @@ class Cluster:
 
     def restart(self, name: str, timeout: float = 90) -> None:
         """Start the suite's ``name`` process (after a kill, or with new overrides) and wait until healthy."""
-        spec = by_name(name)
+        spec = FAULTS.by_name(name)
         if supervisor.running_pid(spec) is not None:
             supervisor.stop(spec)
         self.start(spec)
@@ -169,16 +128,7 @@ class Cluster:
 
     def seed(self) -> None:
         """Cinema schema, demo catalog and the demo admin, in the suite's stores."""
-        result = subprocess.run(
-            [sys.executable, "-m", "mesh", "seed"],
-            cwd=REPO_ROOT,
-            env={**os.environ, **self.env()},
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"seeding the fault suite's stores failed:\n{result.stdout}\n{result.stderr}")
+        FAULTS.seed(self.env())
 
 
 def _refuse_foreign(ports: list[int]) -> None:
@@ -216,29 +166,15 @@ def owned_cluster() -> Iterator[Cluster]:
 
 
 def _owned_cluster() -> Iterator[Cluster]:
-    saved = os.environ.get("CINEMESH_STATE_DIR")
-    os.environ["CINEMESH_STATE_DIR"] = str(FAULTS_DIR)  # supervisor.* finds the suite's pid files
-    try:
-        for spec in reversed(MESH):  # a crashed earlier run of this suite left its own processes
-            supervisor.stop(spec)
+    with FAULTS.supervised():  # the suite's pid files; its leftovers stopped, its ports free
         infra("wipe")  # stops only the script's own instances (pid files, data directory, node name)
         ports = infra_ports()
-        _refuse_foreign([*ports.values(), *(spec.port for spec in MESH), GRPC_PORT, GATEWAY_STATUS_PORT])
-        ensure_dev_keys(DEV_KEYS_DIR)
+        _refuse_foreign(list(ports.values()))
         infra("up")
         cluster = Cluster(ports)
         cluster.seed()
         try:
-            for spec in MESH:
-                cluster.start(spec)
-            supervisor.wait_healthy(list(MESH), timeout=120)
-            yield cluster
+            with FAULTS.running(cluster.env()):
+                yield cluster
         finally:
-            for spec in reversed(MESH):
-                supervisor.stop(spec)
             infra("down")
-    finally:
-        if saved is None:
-            os.environ.pop("CINEMESH_STATE_DIR", None)
-        else:
-            os.environ["CINEMESH_STATE_DIR"] = saved
