@@ -115,22 +115,26 @@ class Rush:
         return lines
 
 
-def _messages_in_rabbitmq() -> int:
-    listed = subprocess.run(["rabbitmqctl", "-q", "list_queues", "messages"], capture_output=True, text=True)
-    return sum(int(word) for word in listed.stdout.split() if word.isdigit())
+def _messages_to_consume() -> int:
+    """Messages in RabbitMQ queues that have a consumer (a dead-letter queue keeps its own)."""
+    listed = subprocess.run(
+        ["rabbitmqctl", "-q", "list_queues", "messages", "consumers"], capture_output=True, text=True
+    )
+    rows = [line.split() for line in listed.stdout.splitlines()]
+    return sum(int(row[0]) for row in rows if len(row) == 2 and row[0].isdigit() and row[1] not in ("", "0"))
 
 
 async def settled(patience: float = 600.0) -> float:
     """Waits (up to ``patience`` seconds) until no bench store's outbox queue has a document waiting
-    to publish and RabbitMQ's queues are empty (the mesh has no deferred work left); the seconds it
-    waited."""
+    to publish and no consumed RabbitMQ queue holds a message (the mesh has no deferred work left);
+    the seconds it waited."""
     started = time.monotonic()
     client: AsyncMongoClient = AsyncMongoClient(ServiceSettings().mongo_url)
     queues = [client[database][QUEUE] for database in MONGO_DBS.values()]
     try:
         while time.monotonic() - started < patience:
             waiting = [await queue.count_documents({"kind": "publish", "failed": False}) for queue in queues]
-            if not any(waiting) and not await asyncio.to_thread(_messages_in_rabbitmq):
+            if not any(waiting) and not await asyncio.to_thread(_messages_to_consume):
                 break
             await asyncio.sleep(1.0)
     finally:

@@ -256,7 +256,12 @@ async def test_the_gateway_benchmark_measures_both_paths(mesh, fresh_showtime):
 async def test_the_rush_benchmark_books_through_both_paths(mesh):
     """The load generator of ``make bench`` (bench/rush) for a few seconds with 2 users, on this mesh."""
     result = await rush(
-        user_counts=(2,), seconds=2, warm_up=0.5, race_attempts=20, gateway_url=mesh.gateway_url
+        user_counts=(2,),
+        seconds=2,
+        warm_up=0.5,
+        race_attempts=20,
+        gateway_url=mesh.gateway_url,
+        history_size=0,
     )
     assert [(users, path) for users, path, _, _ in result.loops] == [
         (1, "gateway"),
